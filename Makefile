@@ -19,7 +19,7 @@ $(STAMP): requirements.txt
 	@touch $(STAMP)
 
 run: venv
-	$(BIN)/python -m airflux.devstack
+	$(BIN)/python scripts/devstack.py
 
 test: venv
 	$(BIN)/python -m pytest

@@ -1,0 +1,244 @@
+"""`make run`: the whole Airflux demo on one machine, with nothing installed by hand.
+
+Starts (and on Ctrl-C stops) everything the demo needs:
+  * the kubesim API emulator as the cluster, unless KUBECONFIG or an Airflow connection
+    `kubernetes_default` (AIRFLOW_CONN_KUBERNETES_DEFAULT) says which cluster to use;
+  * a demo Git repository made from examples/shop, at the URL that apps/shop.yaml names;
+  * `airflow standalone` (LocalExecutor on SQLite, examples off, bound to 127.0.0.1);
+then unpauses and triggers the demo DAG and prints the UI URL, the admin password and the result.
+Running it twice reuses the Airflow home, the cluster state and the demo repository.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+DEMO_DIR = Path("/tmp/airflux-demo")
+DEMO_REMOTE = DEMO_DIR / "shop.git"
+DEMO_DAG = "ks.flux-system.shop"
+BIN = Path(sys.executable).parent
+
+
+def say(msg: str) -> None:
+    print(f"[make run] {msg}", flush=True)
+
+
+def free_port(preferred: int) -> int:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", preferred))
+            return preferred
+        except OSError:
+            s.bind(("127.0.0.1", 0))
+            return int(s.getsockname()[1])
+
+
+def git(*args: str, cwd: Path) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Airflux Demo", "GIT_AUTHOR_EMAIL": "demo@airflux.local",
+           "GIT_COMMITTER_NAME": "Airflux Demo", "GIT_COMMITTER_EMAIL": "demo@airflux.local"}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+
+
+def ensure_demo_repo() -> None:
+    """Create the demo repository, or commit examples/shop into it when the example changed."""
+    work = DEMO_DIR / "work"
+    if not DEMO_REMOTE.exists():
+        DEMO_DIR.mkdir(parents=True, exist_ok=True)
+        git("init", "--bare", "--initial-branch=main", str(DEMO_REMOTE), cwd=DEMO_DIR)
+        shutil.rmtree(work, ignore_errors=True)
+        git("clone", str(DEMO_REMOTE), str(work), cwd=DEMO_DIR)
+        git("checkout", "-B", "main", cwd=work)
+    for child in work.iterdir():
+        if child.name != ".git":
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    shutil.copytree(ROOT / "examples" / "shop", work, dirs_exist_ok=True)
+    git("add", "-A", cwd=work)
+    if git("status", "--porcelain", cwd=work).strip():
+        git("commit", "-m", "Demo app from examples/shop", cwd=work)
+        git("push", "origin", "main", cwd=work)
+        say(f"demo repository {DEMO_REMOTE} updated from examples/shop")
+    else:
+        say(f"demo repository {DEMO_REMOTE} is up to date")
+
+
+class Stack:
+    def __init__(self) -> None:
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self, cmd: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        out = open(log, "ab")  # noqa: SIM115 - kept open for the child's lifetime
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT,
+                                start_new_session=True)
+        self.procs.append(proc)
+        return proc
+
+    def stop(self) -> None:
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for proc in reversed(self.procs):
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def start_kubesim(stack: Stack, env: dict[str, str]) -> str:
+    kubeconfig = VAR / "kubesim" / "kubeconfig"
+    kubeconfig.unlink(missing_ok=True)
+    log = VAR / "logs" / "kubesim.log"
+    log.unlink(missing_ok=True)
+    cmd = [sys.executable, "-m", "kubesim", "--port", "0", "--kubeconfig", str(kubeconfig),
+           "--state", str(VAR / "kubesim" / "state.json")]
+    proc = stack.start(cmd, env=env, log=log)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"kubesim exited with {proc.returncode}; see {log}")
+        found = re.search(r"https?://127\.0\.0\.1:\d+", log.read_text(errors="replace")) if log.exists() else None
+        if found and kubeconfig.exists():
+            say(f"no cluster configured: started the kubesim API emulator at {found.group(0)}")
+            return str(kubeconfig)
+        time.sleep(0.2)
+    raise SystemExit(f"kubesim did not start within 30 s; see {log}")
+
+
+def http(method: str, url: str, *, body: Any = None, token: str | None = None) -> Any:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        raw = resp.read()
+    return json.loads(raw) if raw else None
+
+
+def wait_for(what: str, probe: Any, timeout: float) -> Any:
+    deadline = time.monotonic() + timeout
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            result = probe()
+            if result:
+                return result
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            last = exc
+        time.sleep(1)
+    raise SystemExit(f"timed out waiting for {what}" + (f": {last}" if last else ""))
+
+
+def airflow_env(port: int, kubeconfig: str | None) -> dict[str, str]:
+    home = VAR / "airflow"
+    env = dict(os.environ)
+    env.update({
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__PARALLELISM": "4",
+        "AIRFLOW__API__HOST": "127.0.0.1",
+        "AIRFLOW__API__PORT": str(port),
+        "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port}",
+        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "10",
+        "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "10",
+        "AIRFLUX_APPS_DIR": env.get("AIRFLUX_APPS_DIR", str(ROOT / "apps")),
+        "AIRFLUX_HOME": env.get("AIRFLUX_HOME", str(VAR / "airflux")),
+        "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "include"), env.get("PYTHONPATH")])),
+    })
+    if kubeconfig:
+        env["KUBECONFIG"] = kubeconfig
+    return env
+
+
+def run_demo(base: str, env: dict[str, str]) -> str:
+    pw_file = Path(env["AIRFLOW_HOME"]) / "simple_auth_manager_passwords.json.generated"
+    wait_for("the Airflow API server", lambda: http("GET", f"{base}/api/v2/monitor/health"), 180)
+    password = wait_for("the admin password", lambda: json.loads(pw_file.read_text()).get("admin"), 60)
+    token = http("POST", f"{base}/auth/token", body={"username": "admin", "password": password})["access_token"]
+    say(f"Airflow UI: {base}  (user admin, password {password})")
+
+    def dag_listed() -> bool:
+        errors = http("GET", f"{base}/api/v2/importErrors", token=token).get("import_errors", [])
+        for err in errors:
+            say(f"import error in {err.get('filename')}: {err.get('stack_trace', '').strip()[-500:]}")
+        try:
+            return bool(http("GET", f"{base}/api/v2/dags/{DEMO_DAG}", token=token))
+        except urllib.error.HTTPError:
+            return False
+
+    wait_for(f"DAG {DEMO_DAG} to be parsed", dag_listed, 180)
+    http("PATCH", f"{base}/api/v2/dags/{DEMO_DAG}", body={"is_paused": False}, token=token)
+    started = time.monotonic()
+    run = http("POST", f"{base}/api/v2/dags/{DEMO_DAG}/dagRuns", body={"logical_date": None}, token=token)
+    run_id = run["dag_run_id"]
+    say(f"triggered {DEMO_DAG} run {run_id}")
+
+    def finished() -> dict[str, Any] | None:
+        state = http("GET", f"{base}/api/v2/dags/{DEMO_DAG}/dagRuns/{run_id}", token=token)
+        return state if state["state"] in ("success", "failed") else None
+
+    final = wait_for(f"run {run_id} to finish", finished, 600)
+    tis = http("GET", f"{base}/api/v2/dags/{DEMO_DAG}/dagRuns/{run_id}/taskInstances", token=token)
+    for ti in sorted(tis["task_instances"], key=lambda t: t.get("start_date") or ""):
+        say(f"  {ti['task_id']:<14} {ti['state']}")
+    say(f"reconcile {final['state']} in {time.monotonic() - started:.1f} s "
+        f"(run {run_id}; grid: {base}/dags/{DEMO_DAG}/runs/{run_id})")
+    return str(final["state"])
+
+
+def main() -> int:
+    stack = Stack()
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    t0 = time.monotonic()
+    try:
+        ensure_demo_repo()
+        env = dict(os.environ, PYTHONPATH=str(ROOT / "include"))
+        kubeconfig = os.environ.get("KUBECONFIG")
+        if kubeconfig:
+            say(f"using the cluster from KUBECONFIG={kubeconfig}")
+        elif os.environ.get("AIRFLOW_CONN_KUBERNETES_DEFAULT"):
+            say("using the cluster from the Airflow connection kubernetes_default")
+        else:
+            kubeconfig = start_kubesim(stack, env)
+        port = free_port(8080)
+        aenv = airflow_env(port, kubeconfig)
+        stack.start([str(BIN / "airflow"), "standalone"], env=aenv, log=VAR / "logs" / "airflow-standalone.log")
+        say(f"starting Airflow standalone on 127.0.0.1:{port} (log: {VAR / 'logs' / 'airflow-standalone.log'})")
+        state = run_demo(f"http://127.0.0.1:{port}", aenv)
+        say(f"first reconcile reached after {time.monotonic() - t0:.1f} s from `make run`")
+        if kubeconfig:
+            say(f"inspect the cluster: {BIN / 'kubectl'} --kubeconfig {kubeconfig} get all -n shop")
+        if os.environ.get("AIRFLUX_RUN_ONCE"):
+            return 0 if state == "success" else 1
+        say("running; press Ctrl-C to stop every process this command started")
+        while all(p.poll() is None for p in stack.procs):
+            time.sleep(1)
+        say("a process exited; stopping the rest")
+        return 1
+    except KeyboardInterrupt:
+        say("stopping")
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
