@@ -1,0 +1,372 @@
+"""The resource registry: which kinds kubesim serves, under which names, scopes and verbs.
+
+A real API server learns its built-in kinds from compiled-in Go types and its custom kinds from
+CustomResourceDefinitions. kubesim needs the same single source of truth so that discovery,
+routing, OpenAPI and Table output all agree on plurals, short names, categories, verbs, scope and
+subresources. The built-in table below mirrors what a Kubernetes 1.3x API server reports in
+discovery; CRDs add their served versions at runtime.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+ALL_VERBS: tuple[str, ...] = (
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+)
+NO_COLLECTION_VERBS: tuple[str, ...] = ("create", "delete", "get", "list", "patch", "update", "watch")
+
+
+@dataclass(frozen=True)
+class ResourceType:
+    """One served resource at one group/version (a row of `kubectl api-resources`)."""
+
+    group: str  # "" for the core group
+    version: str
+    kind: str
+    plural: str
+    singular: str
+    namespaced: bool
+    short_names: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    verbs: tuple[str, ...] = ALL_VERBS
+    subresources: frozenset[str] = frozenset()  # e.g. {"status", "scale"}
+    has_generation: bool = True  # metadata.generation maintained (spec-bearing kinds, CRs)
+    list_kind_name: str = ""  # CRD spec.names.listKind when it is not "<Kind>List"
+    crd_name: str = ""  # metadata.name of the defining CRD; "" for built-in kinds
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def group_version(self) -> str:
+        return self.api_version
+
+    @property
+    def list_kind(self) -> str:
+        return self.list_kind_name or f"{self.kind}List"
+
+    @property
+    def is_custom(self) -> bool:
+        return bool(self.crd_name)
+
+    @property
+    def storage_version_hash(self) -> str:
+        """Discovery's storageVersionHash: first 8 bytes of sha256("group/version/kind"), base64."""
+        digest = hashlib.sha256(f"{self.group}/{self.version}/{self.kind}".encode()).digest()
+        return base64.b64encode(digest[:8]).decode()
+
+
+def _rt(
+    gv: str,
+    kind: str,
+    plural: str,
+    *,
+    namespaced: bool = True,
+    short: tuple[str, ...] = (),
+    cats: tuple[str, ...] = (),
+    verbs: tuple[str, ...] = ALL_VERBS,
+    sub: tuple[str, ...] = (),
+    gen: bool = True,
+) -> ResourceType:
+    group, _, version = gv.rpartition("/")
+    return ResourceType(
+        group=group,
+        version=version,
+        kind=kind,
+        plural=plural,
+        singular=kind.lower(),
+        namespaced=namespaced,
+        short_names=short,
+        categories=cats,
+        verbs=verbs,
+        subresources=frozenset(sub),
+        has_generation=gen,
+    )
+
+
+# Built-in kinds as a 1.3x kube-apiserver reports them in discovery. `gen` is whether the kind's
+# registry strategy maintains metadata.generation (kinds without a spec, or whose strategy never
+# sets it, report no generation).
+BUILTIN_TYPES: tuple[ResourceType, ...] = (
+    # core/v1
+    _rt("v1", "ConfigMap", "configmaps", short=("cm",), gen=False),
+    _rt("v1", "Event", "events", short=("ev",), gen=False),
+    _rt(
+        "v1",
+        "Namespace",
+        "namespaces",
+        namespaced=False,
+        short=("ns",),
+        verbs=NO_COLLECTION_VERBS,
+        sub=("status", "finalize"),
+        gen=False,
+    ),
+    _rt("v1", "PersistentVolumeClaim", "persistentvolumeclaims", short=("pvc",), sub=("status",), gen=False),
+    _rt("v1", "Pod", "pods", short=("po",), cats=("all",), sub=("status",)),
+    _rt("v1", "Secret", "secrets", gen=False),
+    _rt("v1", "ServiceAccount", "serviceaccounts", short=("sa",), gen=False),
+    _rt("v1", "Service", "services", short=("svc",), cats=("all",), sub=("status",), gen=False),
+    # apps/v1
+    _rt("apps/v1", "DaemonSet", "daemonsets", short=("ds",), cats=("all",), sub=("status",)),
+    _rt("apps/v1", "Deployment", "deployments", short=("deploy",), cats=("all",), sub=("status", "scale")),
+    _rt("apps/v1", "ReplicaSet", "replicasets", short=("rs",), cats=("all",), sub=("status", "scale")),
+    _rt("apps/v1", "StatefulSet", "statefulsets", short=("sts",), cats=("all",), sub=("status", "scale")),
+    # autoscaling/v2
+    _rt(
+        "autoscaling/v2",
+        "HorizontalPodAutoscaler",
+        "horizontalpodautoscalers",
+        short=("hpa",),
+        cats=("all",),
+        sub=("status",),
+    ),
+    # batch/v1
+    _rt("batch/v1", "CronJob", "cronjobs", short=("cj",), cats=("all",), sub=("status",)),
+    _rt("batch/v1", "Job", "jobs", cats=("all",), sub=("status",)),
+    # networking.k8s.io/v1
+    _rt("networking.k8s.io/v1", "IngressClass", "ingressclasses", namespaced=False),
+    _rt("networking.k8s.io/v1", "Ingress", "ingresses", short=("ing",), sub=("status",)),
+    _rt("networking.k8s.io/v1", "NetworkPolicy", "networkpolicies", short=("netpol",)),
+    # policy/v1
+    _rt("policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", short=("pdb",), sub=("status",)),
+    # rbac.authorization.k8s.io/v1
+    _rt(
+        "rbac.authorization.k8s.io/v1",
+        "ClusterRoleBinding",
+        "clusterrolebindings",
+        namespaced=False,
+        gen=False,
+    ),
+    _rt("rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles", namespaced=False, gen=False),
+    _rt("rbac.authorization.k8s.io/v1", "RoleBinding", "rolebindings", gen=False),
+    _rt("rbac.authorization.k8s.io/v1", "Role", "roles", gen=False),
+    # storage.k8s.io/v1
+    _rt("storage.k8s.io/v1", "StorageClass", "storageclasses", namespaced=False, short=("sc",), gen=False),
+    # admissionregistration.k8s.io/v1
+    _rt(
+        "admissionregistration.k8s.io/v1",
+        "MutatingWebhookConfiguration",
+        "mutatingwebhookconfigurations",
+        namespaced=False,
+        cats=("api-extensions",),
+    ),
+    _rt(
+        "admissionregistration.k8s.io/v1",
+        "ValidatingWebhookConfiguration",
+        "validatingwebhookconfigurations",
+        namespaced=False,
+        cats=("api-extensions",),
+    ),
+    # apiextensions.k8s.io/v1
+    _rt(
+        "apiextensions.k8s.io/v1",
+        "CustomResourceDefinition",
+        "customresourcedefinitions",
+        namespaced=False,
+        short=("crd", "crds"),
+        cats=("api-extensions",),
+        sub=("status",),
+    ),
+    # coordination.k8s.io/v1
+    _rt("coordination.k8s.io/v1", "Lease", "leases", gen=False),
+)
+
+# Group order of a real server's /apis (aggregator priority order); CRD groups follow, by name.
+BUILTIN_GROUP_ORDER: tuple[str, ...] = (
+    "",
+    "apps",
+    "autoscaling",
+    "batch",
+    "networking.k8s.io",
+    "policy",
+    "rbac.authorization.k8s.io",
+    "storage.k8s.io",
+    "admissionregistration.k8s.io",
+    "apiextensions.k8s.io",
+    "coordination.k8s.io",
+)
+
+_KUBE_VERSION = re.compile(r"^v(\d+)(?:(alpha|beta)(\d+))?$")
+
+
+def version_priority_key(version: str) -> tuple[int, int, int, str]:
+    """Sort key giving Kubernetes version priority: GA > beta > alpha, higher numbers first,
+    then non-Kubernetes-style versions alphabetically (as the apiextensions server orders them)."""
+    m = _KUBE_VERSION.match(version)
+    if not m:
+        return (3, 0, 0, version)
+    major = int(m.group(1))
+    stage = {None: 0, "beta": 1, "alpha": 2}[m.group(2)]
+    minor = int(m.group(3) or 0)
+    return (stage, -major, -minor, "")
+
+
+class Registry:
+    """Thread-safe map of served resource types; built-ins are registered at construction."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._by_gvr: dict[tuple[str, str, str], ResourceType] = {}
+        self._crds: dict[str, dict[str, Any]] = {}  # CRD name -> CRD object as registered
+        self._crd_types: dict[str, list[ResourceType]] = {}
+        self.generation: int = 0
+        for rt in BUILTIN_TYPES:
+            self._by_gvr[(rt.group, rt.version, rt.plural)] = rt
+
+    # ---- lookups -------------------------------------------------------------------------
+    def lookup(self, group: str, version: str, plural: str) -> ResourceType | None:
+        return self._by_gvr.get((group, version, plural))
+
+    def by_kind(self, group: str, kind: str) -> list[ResourceType]:
+        """Every served version of a kind, preferred version first."""
+        with self._lock:
+            found = [rt for rt in self._by_gvr.values() if rt.group == group and rt.kind == kind]
+        return sorted(found, key=lambda rt: version_priority_key(rt.version))
+
+    def all(self) -> list[ResourceType]:
+        with self._lock:
+            return list(self._by_gvr.values())
+
+    def groups(self) -> list[tuple[str, list[str]]]:
+        """(group, served versions in priority order) in the order a real server lists them."""
+        with self._lock:
+            versions: dict[str, set[str]] = {}
+            for rt in self._by_gvr.values():
+                versions.setdefault(rt.group, set()).add(rt.version)
+        order = [g for g in BUILTIN_GROUP_ORDER if g in versions]
+        order += sorted(g for g in versions if g not in BUILTIN_GROUP_ORDER)
+        return [(g, sorted(versions[g], key=version_priority_key)) for g in order]
+
+    def resources_in(self, group: str, version: str) -> list[ResourceType]:
+        with self._lock:
+            found = [rt for rt in self._by_gvr.values() if rt.group == group and rt.version == version]
+        return sorted(found, key=lambda rt: rt.plural)
+
+    def crd_for(self, rt: ResourceType) -> dict[str, Any] | None:
+        """The CRD object that registered `rt` (None for built-in kinds)."""
+        return self._crds.get(rt.crd_name) if rt.crd_name else None
+
+    def crd_version(self, rt: ResourceType) -> dict[str, Any] | None:
+        """The CRD's spec.versions[] entry for `rt`'s version."""
+        crd = self.crd_for(rt)
+        if crd is None:
+            return None
+        for v in crd.get("spec", {}).get("versions") or []:
+            if v.get("name") == rt.version:
+                return dict(v)
+        return None
+
+    def openapi_schema(self, rt: ResourceType) -> dict[str, Any] | None:
+        """The CRD's openAPIV3Schema for that version (None for built-ins or schema-less CRDs)."""
+        ver = self.crd_version(rt)
+        if ver is None:
+            return None
+        schema = (ver.get("schema") or {}).get("openAPIV3Schema")
+        if schema is None:
+            schema = ((self.crd_for(rt) or {}).get("spec", {}).get("validation") or {}).get("openAPIV3Schema")
+        return schema if isinstance(schema, dict) else None
+
+    def printer_columns(self, rt: ResourceType) -> list[dict[str, Any]]:
+        """additionalPrinterColumns declared for this CRD version ([] when none or built-in)."""
+        ver = self.crd_version(rt)
+        cols = (ver or {}).get("additionalPrinterColumns") or []
+        return [c for c in cols if isinstance(c, dict) and c.get("name") and c.get("jsonPath")]
+
+    def scale_paths(self, rt: ResourceType) -> dict[str, str] | None:
+        """CRD /scale subresource paths (specReplicasPath, statusReplicasPath, labelSelectorPath)."""
+        ver = self.crd_version(rt)
+        scale = ((ver or {}).get("subresources") or {}).get("scale")
+        return dict(scale) if isinstance(scale, dict) else None
+
+    # ---- CRDs ----------------------------------------------------------------------------
+    @staticmethod
+    def types_for_crd(crd: dict[str, Any]) -> list[ResourceType]:
+        """The resource types a CRD object defines (served versions only), without registering."""
+        spec = crd.get("spec") or {}
+        names = spec.get("names") or {}
+        group = spec.get("group") or ""
+        kind = names.get("kind") or ""
+        plural = names.get("plural") or ""
+        if not (group and kind and plural):
+            return []
+        singular = names.get("singular") or kind.lower()
+        list_kind = names.get("listKind") or ""
+        if list_kind == f"{kind}List":
+            list_kind = ""
+        namespaced = spec.get("scope", "Namespaced") != "Cluster"
+        short = tuple(names.get("shortNames") or ())
+        cats = tuple(names.get("categories") or ())
+        crd_name = (crd.get("metadata") or {}).get("name") or f"{plural}.{group}"
+        out: list[ResourceType] = []
+        for v in spec.get("versions") or []:
+            if not isinstance(v, dict) or not v.get("name") or v.get("served") is False:
+                continue
+            subs = v.get("subresources") or spec.get("subresources") or {}
+            out.append(
+                ResourceType(
+                    group=group,
+                    version=v["name"],
+                    kind=kind,
+                    plural=plural,
+                    singular=singular,
+                    namespaced=namespaced,
+                    short_names=short,
+                    categories=cats,
+                    subresources=frozenset(s for s in ("status", "scale") if s in subs),
+                    has_generation=True,
+                    list_kind_name=list_kind,
+                    crd_name=crd_name,
+                )
+            )
+        return sorted(out, key=lambda rt: version_priority_key(rt.version))
+
+    def register_crd(self, crd: dict[str, Any]) -> list[ResourceType]:
+        """Serve the CRD's served versions (replacing what an earlier version of it registered)."""
+        types = self.types_for_crd(crd)
+        with self._lock:
+            name = (crd.get("metadata") or {}).get("name") or (types[0].crd_name if types else "")
+            self._drop(name)
+            if types:
+                self._crds[types[0].crd_name] = crd
+                self._crd_types[types[0].crd_name] = types
+                for rt in types:
+                    self._by_gvr[(rt.group, rt.version, rt.plural)] = rt
+            self.generation += 1
+        return types
+
+    def unregister_crd(self, crd: dict[str, Any]) -> list[ResourceType]:
+        with self._lock:
+            name = (crd.get("metadata") or {}).get("name") or ""
+            removed = self._drop(name)
+            self.generation += 1
+        return removed
+
+    def _drop(self, crd_name: str) -> list[ResourceType]:
+        removed = self._crd_types.pop(crd_name, [])
+        self._crds.pop(crd_name, None)
+        for rt in removed:
+            key = (rt.group, rt.version, rt.plural)
+            if self._by_gvr.get(key) == rt:
+                del self._by_gvr[key]
+        return removed
+
+    def crds(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self._crds.values())
+
+
+__all__ = ["ALL_VERBS", "BUILTIN_TYPES", "Registry", "ResourceType", "version_priority_key"]
