@@ -1,0 +1,214 @@
+"""Load every app definition under ``AIRFLUX_APPS_DIR`` into typed objects plus precise errors.
+
+This is the only way definitions enter Airflux (DAG factory, CLI, tests), so it never raises for a bad
+definition: each problem becomes a ``DefinitionError`` naming file, document, object and field, and
+every other app still loads. Documents of Flux kinds not handled yet are kept aside, not rejected.
+Parsing uses PyYAML's C loader because the DAG factory re-reads everything on every parse.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from airflux.specs.build import BuildProblems, build_git_repository, build_kustomization
+from airflux.specs.errors import DefinitionError, UnsupportedDocument
+from airflux.specs.fields import FLUX_GROUPS, SUPPORTED
+from airflux.specs.types import GitRepository, Kustomization, Origin
+from airflux.specs.validate import check_document
+
+APPS_DIR_ENV = "AIRFLUX_APPS_DIR"
+DEFAULT_APPS_DIR = "apps"
+SUFFIXES = (".yaml", ".yml")
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BUILDERS: dict[str, Callable[[dict[str, Any], Origin], GitRepository | Kustomization]] = {
+    "GitRepository": build_git_repository,
+    "Kustomization": build_kustomization,
+}
+_SUPPORTED_BY_KIND = {spec.kind: spec for spec in SUPPORTED.values()}
+
+
+@dataclass(frozen=True)
+class AppSet:
+    """Everything found under one apps directory."""
+
+    apps_dir: Path
+    git_repositories: tuple[GitRepository, ...] = ()
+    kustomizations: tuple[Kustomization, ...] = ()
+    errors: tuple[DefinitionError, ...] = ()
+    unsupported: tuple[UnsupportedDocument, ...] = ()
+    files: tuple[Path, ...] = ()
+    _sources: Mapping[tuple[str, str], GitRepository] = field(default_factory=dict, repr=False, compare=False)
+
+    def source_of(self, app: Kustomization) -> GitRepository:
+        """The GitRepository a Kustomization deploys from (the loader guarantees it exists)."""
+        return self._sources[(app.source_ref.namespace, app.source_ref.name)]
+
+    def errors_in(self, file: Path) -> tuple[DefinitionError, ...]:
+        return tuple(error for error in self.errors if error.file == file)
+
+
+def apps_dir_from_env() -> Path:
+    return Path(os.environ.get(APPS_DIR_ENV) or DEFAULT_APPS_DIR)
+
+
+def definition_files(apps_dir: Path) -> list[Path]:
+    """``.yaml``/``.yml`` files at any depth, in a stable order; hidden files and directories skipped."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(apps_dir):
+        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        found.extend(
+            Path(root, name) for name in sorted(files) if name.endswith(SUFFIXES) and not name.startswith(".")
+        )
+    return found
+
+
+def load_apps(apps_dir: Path | str | None = None) -> AppSet:
+    """Load, validate and cross-check every definition under ``apps_dir`` (default: ``$AIRFLUX_APPS_DIR``)."""
+    root = Path(apps_dir) if apps_dir is not None else apps_dir_from_env()
+    collector = _Collector()
+    if not root.is_dir():
+        collector.errors.append(DefinitionError(file=root, message="apps directory does not exist"))
+        return collector.result(root, [])
+    files = definition_files(root)
+    for path in files:
+        collector.load_file(path)
+    return collector.result(root, files)
+
+
+def load_file(path: Path | str) -> AppSet:
+    """Load one definition file on its own (its sourceRefs must then be in the same file)."""
+    collector = _Collector()
+    collector.load_file(Path(path))
+    return collector.result(Path(path).parent, [Path(path)])
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.repos: dict[tuple[str, str], GitRepository] = {}
+        self.apps: dict[tuple[str, str], Kustomization] = {}
+        self.broken: set[tuple[str, str, str]] = set()  # (kind, namespace, name) of invalid documents
+        self.errors: list[DefinitionError] = []
+        self.unsupported: list[UnsupportedDocument] = []
+
+    def load_file(self, path: Path) -> None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.errors.append(DefinitionError(file=path, message=f"cannot read file: {exc}"))
+            return
+        for index, doc in _documents(path, text, self.errors):
+            if doc is not None:
+                self.load_document(path, index, doc)
+
+    def load_document(self, path: Path, index: int, doc: Any) -> None:
+        if not isinstance(doc, dict):
+            self._error(path, index, None, None, f"a document must be a mapping, got {type(doc).__name__}")
+            return
+        api_version, kind = doc.get("apiVersion"), doc.get("kind")
+        if not isinstance(api_version, str) or not isinstance(kind, str):
+            missing = "apiVersion" if not isinstance(api_version, str) else "kind"
+            self._error(path, index, None, missing, "required field is missing or not a string")
+            return
+        ident = _identity(kind, doc)
+        spec = SUPPORTED.get((api_version, kind))
+        if spec is None:
+            self._not_supported(path, index, api_version, kind, ident)
+            return
+        origin = Origin(file=path, doc=index)
+        problems = check_document(doc, spec)
+        built: GitRepository | Kustomization | None = None
+        if not problems:
+            try:
+                built = _BUILDERS[kind](doc, origin)
+            except BuildProblems as exc:
+                problems = exc.problems
+        key = _key(doc)
+        if built is None:
+            self.broken.add((kind, *key))
+            for field_path, message in problems:
+                self._error(path, index, ident, field_path, message)
+            return
+        table: dict[tuple[str, str], Any] = self.repos if kind == "GitRepository" else self.apps
+        first = table.get(key)
+        if first is not None:
+            self._error(path, index, ident, "metadata.name", f"{ident} is already defined in {first.origin}")
+            return
+        table[key] = built
+
+    def _not_supported(self, path: Path, index: int, api_version: str, kind: str, ident: str) -> None:
+        group = api_version.rpartition("/")[0]
+        known = _SUPPORTED_BY_KIND.get(kind)
+        if known is not None and group == known.api_version.rpartition("/")[0]:
+            self._error(path, index, ident, "apiVersion",
+                        f"{api_version} is not supported; use {known.api_version}")
+        elif group in FLUX_GROUPS:
+            self.unsupported.append(UnsupportedDocument(
+                file=path, doc=index, api_version=api_version, kind=kind, obj=ident,
+                message=f"{api_version} {kind} is not supported by Airflux yet; this document is ignored",
+            ))
+        else:
+            self.unsupported.append(UnsupportedDocument(
+                file=path, doc=index, api_version=api_version, kind=kind, obj=ident,
+                message=f"{api_version} {kind} is not an app definition; this document is ignored",
+            ))
+
+    def _error(self, path: Path, index: int, obj: str | None, field_path: str | None, message: str) -> None:
+        self.errors.append(DefinitionError(file=path, doc=index, obj=obj, field=field_path, message=message))
+
+    def _check_sources(self) -> None:
+        for key, app in list(self.apps.items()):
+            ref = app.source_ref
+            if (ref.namespace, ref.name) in self.repos:
+                continue
+            if (ref.kind, ref.namespace, ref.name) in self.broken:
+                message = f"{ref.kind} {ref.namespace}/{ref.name} has definition errors (see its own error)"
+            else:
+                message = f"{ref.kind} {ref.namespace}/{ref.name} is not defined in the apps directory"
+            ident = f"Kustomization/{app.meta.namespace}/{app.meta.name}"
+            self._error(app.origin.file, app.origin.doc, ident, "spec.sourceRef.name", message)
+            del self.apps[key]
+
+    def result(self, root: Path, files: list[Path]) -> AppSet:
+        self._check_sources()
+        return AppSet(
+            apps_dir=root,
+            git_repositories=tuple(self.repos.values()),
+            kustomizations=tuple(self.apps.values()),
+            errors=tuple(self.errors),
+            unsupported=tuple(self.unsupported),
+            files=tuple(files),
+            _sources=dict(self.repos),
+        )
+
+
+def _documents(path: Path, text: str, errors: list[DefinitionError]) -> Iterator[tuple[int, Any]]:
+    index = 0  # documents fully read so far: the index of the one that failed
+    try:
+        for doc in yaml.load_all(text, Loader=_Loader):
+            yield index, doc
+            index += 1
+        return
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        where = f" at line {line}, column {mark.column + 1}" if mark is not None else ""
+        errors.append(DefinitionError(file=path, doc=index, line=line, message=f"invalid YAML{where}: {problem}"))
+
+
+def _key(doc: dict[str, Any]) -> tuple[str, str]:
+    meta = doc.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
+    return (str(meta.get("namespace") or "default"), str(meta.get("name") or "?"))
+
+
+def _identity(kind: str, doc: dict[str, Any]) -> str:
+    namespace, name = _key(doc)
+    return f"{kind}/{namespace}/{name}"
