@@ -1,0 +1,147 @@
+"""One way to run git for the source stage: bounded in time, scrubbed, and typed on failure.
+
+Every remote call goes through :func:`run_git` so that ``spec.timeout`` is always applied
+(GitPython's ``kill_after_timeout``), git's own messages are scrubbed of secrets before they can
+reach an exception or a log, and failures become a :class:`SourceError` that says what went
+wrong (auth, not found, unreachable, timeout) and whether retrying can help.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from git import Git
+from git.exc import GitCommandError
+
+from airflux.model import SourceError
+from airflux.source.credentials import GitAccess, redact_url, scrub
+from airflux.specs.types import GitRepository
+
+log = logging.getLogger("airflux.source")
+
+_AUTH_MARKERS = (
+    "authentication failed",
+    "could not read username",
+    "could not read password",
+    "terminal prompts disabled",
+    "permission denied",
+    "host key verification failed",
+    "no matching host key",
+    "requested url returned error: 401",
+    "requested url returned error: 403",
+    "invalid username or password",
+    "access denied",
+)
+_NOT_FOUND_MARKERS = (
+    "does not appear to be a git repository",
+    "repository not found",
+    "requested url returned error: 404",
+    "not found",
+    "no such file or directory",
+)
+_NETWORK_MARKERS = (
+    "could not resolve host",
+    "failed to connect",
+    "connection refused",
+    "connection timed out",
+    "connection reset",
+    "operation timed out",
+    "early eof",
+    "remote end hung up",
+    "unable to access",
+    "could not connect",
+    "network is unreachable",
+    "requested url returned error: 5",
+    "gnutls",
+    "ssl",
+)
+
+
+def repo_ref(repo: GitRepository) -> str:
+    """How errors and logs name a source: ``GitRepository/namespace/name``."""
+    return f"GitRepository/{repo.meta.namespace}/{repo.meta.name}"
+
+
+@dataclass(frozen=True)
+class GitFailure:
+    """A classified git failure, before it is turned into a SourceError."""
+
+    reason: str
+    detail: str
+    retryable: bool
+
+
+def classify(stderr: str, *, timed_out: bool) -> GitFailure:
+    text = stderr.lower()
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip() and not ln.startswith("Timeout:")]
+    detail = "; ".join(ln for ln in lines if ln.lower().startswith(("fatal", "error", "ssh", "remote:")))
+    detail = detail or (lines[-1] if lines else "")
+    if timed_out:
+        return GitFailure("timed out", "", True)
+    if any(m in text for m in _AUTH_MARKERS):
+        return GitFailure("authentication failed", detail, False)
+    if any(m in text for m in _NETWORK_MARKERS):
+        return GitFailure("remote unreachable", detail, True)
+    if any(m in text for m in _NOT_FOUND_MARKERS):
+        return GitFailure("repository not found", detail, False)
+    return GitFailure("git failed", detail, True)
+
+
+class GitCallError(SourceError):
+    """A failed git call; ``reason`` says why (``authentication failed``, ``timed out``, ...)."""
+
+    def __init__(self, message: str, *, obj: str, retryable: bool, reason: str) -> None:
+        super().__init__(message, obj=obj, retryable=retryable)
+        self.reason = reason
+
+
+def source_error(repo: GitRepository, what: str, *, retryable: bool, url: str | None = None) -> SourceError:
+    shown = redact_url(url or repo.url)
+    return SourceError(f"{what} ({shown})", obj=repo_ref(repo), retryable=retryable)
+
+
+def run_git(
+    repo: GitRepository,
+    access: GitAccess,
+    args: list[str],
+    *,
+    action: str,
+    timeout: float | None,
+    cwd: Path | None = None,
+) -> str:
+    """Run ``git <args>`` and return stdout; raise a scrubbed, classified SourceError on failure."""
+    git = Git(str(cwd) if cwd else None)
+    started = time.monotonic()
+    try:
+        out = git.execute(
+            ["git", *args],
+            env=access.env,
+            kill_after_timeout=timeout,
+            stdout_as_string=True,
+            with_extended_output=False,
+        )
+    except GitCommandError as exc:
+        elapsed = time.monotonic() - started
+        stderr = exc.stderr if isinstance(exc.stderr, str) else str(exc.stderr or "")
+        timed_out = "did not complete in" in stderr or (timeout is not None and elapsed >= timeout)
+        failure = classify(scrub(stderr, secrets=access.secrets), timed_out=timed_out)
+        if failure.reason == "timed out":
+            what = f"{action}: timed out after {timeout:g}s"
+        else:
+            what = f"{action}: {failure.reason}"
+            if failure.detail:
+                what += f": {scrub(failure.detail, secrets=access.secrets)}"
+        err = GitCallError(
+            f"{what} ({redact_url(access.url)})",
+            obj=repo_ref(repo),
+            retryable=failure.retryable,
+            reason=failure.reason,
+        )
+        log.warning("%s", err)
+        # Not chained: GitCommandError carries git's raw stderr, which has not been scrubbed.
+        raise err from None
+    log.debug("git %s for %s took %.3fs", args[0], repo_ref(repo), time.monotonic() - started)
+    return str(out)
