@@ -85,16 +85,16 @@ def substitute_all(docs: list[Doc], variables: Mapping[str, str], *, source: str
         try:
             text = substitute(doc.text, variables)
         except ValueError as e:
-            raise RenderFileError(f"{ref}: variable substitution failed: {e}", file=source, obj=ref) from None
+            raise RenderFileError(f"variable substitution failed: {e}", file=source, obj=ref) from None
         if text == doc.text:
             continue
         try:
             obj = yaml.load(text, Loader=yaml.CSafeLoader)
         except yaml.YAMLError as e:
             # never quote the text: it holds substituted values
-            raise RenderFileError(f"{ref}: invalid YAML after substitution: {yaml_problem(e)}", file=source, obj=ref) from None
+            raise RenderFileError(f"invalid YAML after substitution: {yaml_problem(e)}", file=source, obj=ref) from None
         if not isinstance(obj, dict):
-            raise RenderFileError(f"{ref}: not a mapping after substitution", file=source, obj=ref)
+            raise RenderFileError("not a mapping after substitution", file=source, obj=ref)
         doc.text, doc.obj = text, obj
 
 

@@ -33,6 +33,8 @@ def deployment(name: str, *, image: str = "nginx:1.25", labels: str = "app: web"
         kind: Deployment
         metadata:
           name: {name}
+          labels:
+            {labels}
         spec:
           replicas: 1
           selector:
