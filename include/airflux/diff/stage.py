@@ -1,0 +1,193 @@
+"""The diff stage: what would applying this render change? Nothing is written.
+
+Every rendered object is dry-run applied (server-side, in parallel) and compared with the live
+object after normalisation. Any dry-run failure fails the whole stage with every failing object
+listed, so a bad set is never half-applied. Objects whose kind comes from a CRD in the same set
+are "created" without a dry-run (the server cannot validate them yet). An object whose live
+resourceVersion and config digest match what the inventory recorded after our last apply cannot
+have drifted and skips its dry-run: that keeps a no-op reconcile cheap.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from airflux.diff.changes import Change, ChangeSet
+from airflux.diff.normalize import normalize
+from airflux.diff.render import unified_diff
+from airflux.diff.resolve import Resolved, resolve
+from airflux.diff.takeover import needs_takeover, predict_takeover
+from airflux.inventory.model import Inventory, config_digest
+from airflux.kube import KubeApiError, KubeClient, ResourceInfo, parallel_map
+from airflux.model import Action, DryRunError, ObjRef
+from airflux.ownership import OWNER_LABEL, SsaPolicy, prunable, ssa_policy
+
+log = logging.getLogger(__name__)
+
+
+class DryRunFailed(DryRunError):
+    """The set cannot be applied; ``failures`` lists every failing object and the API's message."""
+
+    def __init__(self, failures: Sequence[tuple[ObjRef, str]], *, retryable: bool = False) -> None:
+        lines = "\n".join(f"  {ref}: {msg}" for ref, msg in failures)
+        super().__init__(f"dry-run failed for {len(failures)} object(s), nothing was applied:\n{lines}",
+                         retryable=retryable)
+        self.failures = tuple(failures)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiffOptions:
+    dag_id: str
+    inventory: Inventory | None = None  # the app's inventory before this run
+    prune: bool = False
+    force: bool = False  # no shortcut: dry-run every object
+    workers: int = 8
+    with_diffs: bool = True
+    logger: logging.Logger | None = None
+
+
+def _live_by_ref(client: KubeClient, resolved: list[Resolved], *, dag_id: str,
+                 workers: int) -> dict[ObjRef, dict[str, Any]]:
+    """Live objects carrying our label, one labelled LIST per kind instead of a GET per object."""
+    kinds: dict[tuple[str, str], ResourceInfo] = {}
+    namespaces: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in resolved:
+        if r.info is not None:
+            kinds[(r.api_version, r.info.kind)] = r.info
+            namespaces[(r.api_version, r.info.kind)].add(r.ref.namespace)
+    selector = f"{OWNER_LABEL}={dag_id}"
+
+    def list_kind(key: tuple[str, str]) -> list[dict[str, Any]]:
+        try:
+            return client.list(key[0], key[1], label_selector=selector)
+        except KubeApiError as e:
+            if e.status != 403:
+                raise
+        # Without cluster-wide list rights, ask each namespace we deploy to.
+        return [o for ns in sorted(namespaces[key]) for o in
+                client.list(key[0], key[1], namespace=ns or None, label_selector=selector)]
+
+    out: dict[ObjRef, dict[str, Any]] = {}
+    for outcome in parallel_map(list_kind, list(kinds), workers=workers):
+        if outcome.error is not None:
+            raise outcome.error
+        for obj in outcome.value or []:
+            out[ObjRef.of(obj)] = obj
+    return out
+
+
+def _compare(r: Resolved, live: dict[str, Any] | None, dry: dict[str, Any], *, digest: str,
+             manager: str, with_diffs: bool) -> Change:
+    rv = str((dry.get("metadata") or {}).get("resourceVersion") or "")
+    if live is None and not rv:
+        return Change(r.ref, Action.CREATED, r.api_version, digest=digest)
+    takeover = ssa_policy(r.obj) is not SsaPolicy.MERGE and needs_takeover(live)
+    merged = predict_takeover(dry, live or {}, r.obj, manager=manager) if takeover and live else dry
+    if live is not None and normalize(live) == normalize(merged) and not takeover:
+        return Change(r.ref, Action.UNCHANGED, r.api_version,
+                      live_resource_version=str(live["metadata"].get("resourceVersion", "")), digest=digest)
+    text = unified_diff(live, merged, label=str(r.ref)) if with_diffs else ""
+    reason = "" if text or not takeover else "takes over fields set by kubectl"
+    return Change(r.ref, Action.CONFIGURED, r.api_version, diff=text, reason=reason,
+                  live_resource_version=str(((live or {}).get("metadata") or {}).get("resourceVersion", "")),
+                  digest=digest)
+
+
+def diff(client: KubeClient, objects: Sequence[dict[str, Any]], *, options: DiffOptions) -> ChangeSet:
+    """Dry-run the whole rendered set and say, per object, what applying it would do."""
+    logger = options.logger or log
+    resolved, unresolved = resolve(client, list(objects), dag_id=options.dag_id)
+    failures: list[tuple[ObjRef, str]] = [(u.ref, u.message) for u in unresolved]
+    seen: dict[ObjRef, int] = defaultdict(int)
+    for r in resolved:
+        seen[r.ref] += 1
+    failures += [(ref, "defined more than once in the render") for ref, n in seen.items() if n > 1]
+
+    live = _live_by_ref(client, resolved, dag_id=options.dag_id, workers=options.workers)
+    recorded = options.inventory.as_map() if options.inventory else {}
+    manager = client.options.field_manager
+
+    def one(r: Resolved) -> Change:
+        digest = config_digest(r.obj)
+        if r.info is None:
+            return Change(r.ref, Action.CREATED, r.api_version, reason="kind defined in this set", digest=digest)
+        policy = ssa_policy(r.obj)
+        if policy is SsaPolicy.IGNORE:
+            return Change(r.ref, Action.SKIPPED, r.api_version, reason="ssa: Ignore", digest=digest)
+        current = live.get(r.ref)
+        if current is None and policy is SsaPolicy.IF_NOT_PRESENT:
+            current = client.get(r.obj)
+        if current is not None and policy is SsaPolicy.IF_NOT_PRESENT:
+            return Change(r.ref, Action.SKIPPED, r.api_version, reason="ssa: IfNotPresent, exists",
+                          live_resource_version=str(current["metadata"].get("resourceVersion", "")),
+                          digest=digest)
+        entry = recorded.get(r.ref)
+        current_rv = str(((current or {}).get("metadata") or {}).get("resourceVersion", ""))
+        if (not options.force and current is not None and entry is not None and entry.digest == digest
+                and entry.resource_version == current_rv):
+            return Change(r.ref, Action.UNCHANGED, r.api_version, live_resource_version=current_rv, digest=digest)
+        dry = client.apply(r.obj, dry_run=True, force=True)
+        if current is None and (dry.get("metadata") or {}).get("resourceVersion"):
+            current = client.get(r.obj)  # exists, but not (yet) labelled as ours
+        return _compare(r, current, dry, digest=digest, manager=manager, with_diffs=options.with_diffs)
+
+    changes: list[Change] = []
+    retryable = False
+    for outcome in parallel_map(one, resolved, workers=options.workers):
+        if outcome.error is None and outcome.value is not None:
+            changes.append(outcome.value)
+            continue
+        err = outcome.error
+        if isinstance(err, KubeApiError):
+            retryable = retryable or err.retryable
+            causes = "; ".join(f"{c.field}: {c.message}" if c.field else c.message for c in err.causes)
+            failures.append((outcome.item.ref, err.message + (f" ({causes})" if causes and causes not in err.message else "")))
+        else:
+            failures.append((outcome.item.ref, f"{type(err).__name__}: {err}"))
+    if failures:
+        raise DryRunFailed(sorted(failures), retryable=retryable and len(failures) == sum(
+            1 for f in failures if f[0] in {r.ref for r in resolved}))
+
+    changes += _deleted(client, [r.ref for r in resolved], options=options)
+    result = ChangeSet.of(sorted(changes, key=lambda c: c.ref))
+    for ch in result.changes:
+        if ch.action is not Action.UNCHANGED:
+            logger.info("%s", ch.line())
+            if ch.diff:
+                logger.info("%s", ch.diff.rstrip("\n"))
+    logger.info("diff: %s", result.summary())
+    return result
+
+
+def _deleted(client: KubeClient, rendered: list[ObjRef], *, options: DiffOptions) -> list[Change]:
+    """Inventory entries gone from the render that prune would delete (or why it would not)."""
+    if not options.prune or options.inventory is None:
+        return []
+    keep = set(rendered)
+    stale = [e for e in options.inventory.entries if e.ref not in keep]
+
+    def check(entry: Any) -> Change | None:
+        try:
+            current = client.get({"apiVersion": entry.api_version, "kind": entry.ref.kind,
+                                  "metadata": {"name": entry.ref.name, "namespace": entry.ref.namespace or None}})
+        except KubeApiError as e:
+            if e.reason == "NoKindMatch":
+                return None
+            raise
+        if current is None:
+            return None
+        if prunable(current, options.dag_id):
+            return Change(entry.ref, Action.DELETED, entry.api_version)
+        return Change(entry.ref, Action.SKIPPED, entry.api_version, reason="not pruned: not owned or prune disabled")
+
+    out = []
+    for outcome in parallel_map(check, stale, workers=options.workers):
+        if outcome.error is not None:
+            raise outcome.error
+        if outcome.value is not None:
+            out.append(outcome.value)
+    return out

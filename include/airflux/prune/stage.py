@@ -1,0 +1,128 @@
+"""The prune stage: delete what left the render, in reverse kind order, with Background propagation.
+
+Every candidate is re-read from the cluster right before deciding (ownership can change between
+diff and prune). A delete that fails does not stop the others; the stage fails afterwards and the
+failed objects stay in the inventory so the next run tries again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
+
+from airflux.inventory.model import Entry
+from airflux.kube import KubeApiError, KubeClient, parallel_map
+from airflux.model import ObjRef, PruneError
+from airflux.prune.plan import check_empty_render, foreign_objects, plan_prune
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PruneOptions:
+    dag_id: str
+    rendered: int  # objects in this run's render (0 → refuse unless allow_empty)
+    allow_empty: bool = False  # annotation airflux.io/allow-empty: "true" on the Kustomization
+    workers: int = 8
+    logger: logging.Logger | None = None
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    deleted: tuple[ObjRef, ...] = ()
+    kept: tuple[tuple[ObjRef, str], ...] = ()  # left alone on purpose (not ours, opted out, namespace in use)
+    failed: tuple[tuple[ObjRef, str], ...] = ()
+    remaining: tuple[Entry, ...] = ()  # must stay in the inventory (failed, namespaces still in use)
+
+    def counts(self) -> dict[str, int]:
+        return {"deleted": len(self.deleted), "kept": len(self.kept), "failed": len(self.failed)}
+
+
+class PruneFailed(PruneError):
+    def __init__(self, result: PruneResult) -> None:
+        lines = "\n".join(f"  {ref}: {msg}" for ref, msg in result.failed)
+        super().__init__(f"could not delete {len(result.failed)} object(s) (kept in the inventory):\n{lines}",
+                         retryable=True)
+        self.result = result
+
+
+def _obj(entry: Entry) -> dict[str, Any]:
+    return {"apiVersion": entry.api_version, "kind": entry.ref.kind,
+            "metadata": {"name": entry.ref.name, "namespace": entry.ref.namespace or None}}
+
+
+def _namespace_contents(client: KubeClient, namespace: str) -> list[dict[str, Any]]:
+    objects: list[dict[str, Any]] = []
+    for info in client.namespaced_kinds():
+        try:
+            objects += client.list(info.api_version, info.kind, namespace=namespace)
+        except KubeApiError as e:
+            if e.status not in (403, 404, 405):
+                raise
+    return objects
+
+
+def prune(client: KubeClient, stale: Sequence[Entry], *, options: PruneOptions) -> PruneResult:
+    """Delete the ``stale`` entries (old inventory minus new) that are still ours to delete."""
+    logger = options.logger or log
+    check_empty_render(rendered=options.rendered, stale=len(stale), allow_empty=options.allow_empty)
+    if not stale:
+        return PruneResult()
+
+    def read(entry: Entry) -> dict[str, Any] | None:
+        try:
+            return client.get(_obj(entry))
+        except KubeApiError as e:
+            if e.reason == "NoKindMatch":  # its CRD is gone, so is the object
+                return None
+            raise
+
+    live: dict[ObjRef, dict[str, Any] | None] = {}
+    for outcome in parallel_map(read, list(stale), workers=options.workers):
+        if outcome.error is not None:
+            raise outcome.error
+        live[outcome.item.ref] = outcome.value
+    plan = plan_prune(stale, live, dag_id=options.dag_id)
+    kept = [(e.ref, why) for e, why in plan.keep]
+    remaining: list[Entry] = []
+    deleting = frozenset(e.ref for e in plan.delete)
+    deleted: list[ObjRef] = [e.ref for e in plan.gone]
+    failed: list[tuple[ObjRef, str]] = []
+
+    def delete(entry: Entry) -> bool:
+        return client.delete(entry.ref, api_version=entry.api_version, propagation="Background")
+
+    for _kind, group in groupby(plan.delete, key=lambda e: e.ref.kind):
+        batch = list(group)
+        if batch[0].ref.kind == "Namespace":
+            usable = []
+            for entry in batch:
+                foreign = foreign_objects(_namespace_contents(client, entry.ref.name), dag_id=options.dag_id,
+                                          deleting=deleting)
+                if foreign:
+                    shown = ", ".join(str(r) for r in foreign[:5]) + (" ..." if len(foreign) > 5 else "")
+                    why = f"namespace still holds {len(foreign)} object(s) not owned by this app: {shown}"
+                    kept.append((entry.ref, why))
+                    remaining.append(entry)
+                    logger.warning("%s not deleted: %s", entry.ref, why)
+                else:
+                    usable.append(entry)
+            batch = usable
+        for outcome in parallel_map(delete, batch, workers=options.workers):
+            if outcome.error is None:
+                deleted.append(outcome.item.ref)
+                logger.info("► %s deleted", outcome.item.ref)
+            else:
+                err = outcome.error
+                failed.append((outcome.item.ref, err.message if isinstance(err, KubeApiError) else str(err)))
+                remaining.append(outcome.item)
+    for ref, why in kept:
+        logger.info("► %s kept (%s)", ref, why)
+    result = PruneResult(tuple(sorted(deleted)), tuple(sorted(kept)), tuple(sorted(failed)),
+                         tuple(sorted(remaining)))
+    if failed:
+        raise PruneFailed(result)
+    return result
