@@ -126,7 +126,16 @@ def _fetch_commit(
         run_git(
             repo,
             access,
-            ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--depth", "1", access.url, resolved.commit],
+            [
+                "fetch",
+                "--quiet",
+                "--no-tags",
+                "--no-write-fetch-head",
+                "--depth",
+                "1",
+                access.url,
+                resolved.commit,
+            ],
             action=f"fetching commit {resolved.commit}",
             timeout=timeout,
             cwd=cache,
@@ -242,7 +251,7 @@ def fetch_source(
                     fetched = True
     artifact = SourceArtifact(
         repository=repo_ref(repo),
-        url=redact_url(access.url),
+        url=redact_url(repo.url),
         revision=resolved.revision,
         commit=resolved.commit,
         digest=digest,

@@ -9,6 +9,7 @@ wrong (auth, not found, unreachable, timeout) and whether retrying can help.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,24 +125,28 @@ def run_git(
             with_extended_output=False,
         )
     except GitCommandError as exc:
-        elapsed = time.monotonic() - started
         stderr = exc.stderr if isinstance(exc.stderr, str) else str(exc.stderr or "")
-        timed_out = "did not complete in" in stderr or (timeout is not None and elapsed >= timeout)
-        failure = classify(scrub(stderr, secrets=access.secrets), timed_out=timed_out)
-        if failure.reason == "timed out":
-            what = f"{action}: timed out after {timeout:g}s"
-        else:
-            what = f"{action}: {failure.reason}"
-            if failure.detail:
-                what += f": {scrub(failure.detail, secrets=access.secrets)}"
-        err = GitCallError(
-            f"{what} ({redact_url(access.url)})",
-            obj=repo_ref(repo),
-            retryable=failure.retryable,
-            reason=failure.reason,
-        )
-        log.warning("%s", err)
-        # Not chained: GitCommandError carries git's raw stderr, which has not been scrubbed.
-        raise err from None
-    log.debug("git %s for %s took %.3fs", args[0], repo_ref(repo), time.monotonic() - started)
-    return str(out)
+        failed_after = time.monotonic() - started
+    else:
+        log.debug("git %s for %s took %.3fs", args[0], repo_ref(repo), time.monotonic() - started)
+        return str(out)
+    # Raised outside the except block on purpose: GitCommandError carries git's raw stderr, which
+    # must not ride along as __context__ into tracebacks.
+    # GitPython wraps stderr as "\n  stderr: '<text>'".
+    stderr = re.sub(r"^\s*stderr: '(.*)'\s*$", r"\1", stderr, flags=re.DOTALL)
+    timed_out = "did not complete in" in stderr or (timeout is not None and failed_after >= timeout)
+    failure = classify(scrub(stderr, secrets=access.secrets), timed_out=timed_out)
+    if failure.reason == "timed out":
+        what = f"{action}: timed out after {timeout:g}s"
+    else:
+        what = f"{action}: {failure.reason}"
+        if failure.detail:
+            what += f": {scrub(failure.detail, secrets=access.secrets)}"
+    err = GitCallError(
+        f"{what} ({redact_url(repo.url)})",
+        obj=repo_ref(repo),
+        retryable=failure.retryable,
+        reason=failure.reason,
+    )
+    log.warning("%s", err)
+    raise err

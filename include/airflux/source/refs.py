@@ -125,7 +125,11 @@ def select(repo: GitRepository, refs: dict[str, str]) -> ResolvedRef:
             raise source_error(repo, f"reference {ref.name!r} not found", retryable=False)
         return ResolvedRef(ref.name, ref.name, refs[ref.name])
     if ref.semver:
-        tags = {name.removeprefix("refs/tags/"): sha for name, sha in refs.items() if name.startswith("refs/tags/")}
+        tags = {
+            name.removeprefix("refs/tags/"): sha
+            for name, sha in refs.items()
+            if name.startswith("refs/tags/")
+        }
         try:
             best = semver.latest(ref.semver, tags)
         except semver.SemverError as exc:

@@ -54,7 +54,9 @@ def test_exact_commit_alone_and_with_branch(upstream, layout, make_repo):
     bare = fetch_source(make_repo(upstream.url, commit=old), layout=layout)
     assert bare.revision == f"sha1:{old}"
     assert (bare.path / "a.txt").read_text() == "old\n"
-    with_branch = fetch_source(make_repo(upstream.url, obj_name="other", branch="main", commit=old), layout=layout)
+    with_branch = fetch_source(
+        make_repo(upstream.url, obj_name="other", branch="main", commit=old), layout=layout
+    )
     assert with_branch.revision == f"main@sha1:{old}"
 
 
