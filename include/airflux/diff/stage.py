@@ -24,7 +24,7 @@ from airflux.diff.takeover import needs_takeover, predict_takeover
 from airflux.inventory.model import Inventory, config_digest
 from airflux.kube import KubeApiError, KubeClient, ResourceInfo, parallel_map
 from airflux.model import Action, DryRunError, ObjRef
-from airflux.ownership import OWNER_LABEL, SsaPolicy, prunable, ssa_policy
+from airflux.ownership import OWNER_LABEL, SsaPolicy, force_enabled, prunable, ssa_policy
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ class DiffOptions:
     inventory: Inventory | None = None  # the app's inventory before this run
     prune: bool = False
     force: bool = False  # no shortcut: dry-run every object
+    recreate: bool = False  # Kustomization spec.force: immutable-field changes recreate the object
     workers: int = 8
     with_diffs: bool = True
     logger: logging.Logger | None = None
@@ -130,7 +131,16 @@ def diff(client: KubeClient, objects: Sequence[dict[str, Any]], *, options: Diff
         if (not options.force and current is not None and entry is not None and entry.digest == digest
                 and entry.resource_version == current_rv):
             return Change(r.ref, Action.UNCHANGED, r.api_version, live_resource_version=current_rv, digest=digest)
-        dry = client.apply(r.obj, dry_run=True, force=True)
+        try:
+            dry = client.apply(r.obj, dry_run=True, force=True)
+        except KubeApiError as e:
+            if not (e.immutable and current is not None and (options.recreate or force_enabled(r.obj))):
+                raise
+            # Apply will delete and recreate it; show what the new object will hold.
+            text = unified_diff(current, r.obj, label=str(r.ref)) if options.with_diffs else ""
+            return Change(r.ref, Action.CONFIGURED, r.api_version, diff=text,
+                          reason="immutable field changed, will be recreated", live_resource_version=current_rv,
+                          digest=digest)
         if current is None and (dry.get("metadata") or {}).get("resourceVersion"):
             current = client.get(r.obj)  # exists, but not (yet) labelled as ours
         return _compare(r, current, dry, digest=digest, manager=manager, with_diffs=options.with_diffs)

@@ -1,6 +1,13 @@
 """Inventory: the objects each app applied, kept in the target cluster (see ``inventory.store``)."""
 
-from airflux.inventory.model import Entry, Inventory, config_digest, object_id, parse_id
+from airflux.inventory.model import (
+    Entry,
+    Inventory,
+    config_digest,
+    inventory_after_apply,
+    object_id,
+    parse_id,
+)
 from airflux.inventory.store import (
     INVENTORY_NAMESPACE,
     InventoryError,
@@ -18,6 +25,7 @@ __all__ = [
     "InventoryOptions",
     "config_digest",
     "configmap_name",
+    "inventory_after_apply",
     "object_id",
     "parse_id",
     "read_inventory",

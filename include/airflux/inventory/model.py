@@ -89,3 +89,10 @@ class Inventory:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+
+def inventory_after_apply(old: Inventory | None, applied: Inventory, *, prune: bool) -> Inventory:
+    """What to store after apply, before prune: with prune, stale entries stay until deleted."""
+    if not prune or old is None:
+        return applied
+    return applied.with_entries(old.stale(applied))

@@ -1,0 +1,135 @@
+"""Apply benchmark: Airflux's diff+apply vs ``kubectl apply --server-side`` on one kubesim.
+
+Targets (DESIGN.md "Targets"): first apply of 1,000 mixed objects at most 0.5x kubectl, a no-op
+reconcile of the same set at most 0.25x kubectl. Both tools get the same objects under different
+namespace prefixes (``kc-*`` for kubectl, ``af-*`` for Airflux) in the same emulated cluster, so
+they pay the same server. The no-op is the same command run again. The last line is
+machine-readable: ``RESULT first_apply_ratio=... noop_ratio=...``.
+
+    .venv/bin/python bench/apply_bench.py [--objects 1000] [--workers 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "include"))
+
+from kubesim.testing import running_kubesim  # noqa: E402
+
+from airflux.apply import ApplyOptions, apply  # noqa: E402
+from airflux.diff import DiffOptions, diff  # noqa: E402
+from airflux.inventory import (  # noqa: E402
+    InventoryOptions,
+    inventory_after_apply,
+    read_inventory,
+    write_inventory,
+)
+from airflux.kube import ClientOptions, KubeClient  # noqa: E402
+
+NAMESPACES = 10
+# Share of each kind in the non-namespace objects (kustomize-rendered apps look like this).
+MIX = (("ConfigMap", 0.4), ("Secret", 0.2), ("Service", 0.15), ("Deployment", 0.15), ("ServiceAccount", 0.1))
+
+
+def objects(prefix: str, count: int) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": f"{prefix}-{n}"}}
+                                 for n in range(NAMESPACES)]
+    rest = count - NAMESPACES
+    for kind, share in MIX:
+        for i in range(int(rest * share)):
+            ns, name = f"{prefix}-{i % NAMESPACES}", f"{kind.lower()}-{i}"
+            meta = {"name": name, "namespace": ns, "labels": {"app": name}}
+            if kind == "ConfigMap":
+                out.append({"apiVersion": "v1", "kind": kind, "metadata": meta,
+                            "data": {"app.conf": f"port={8000 + i}\nworkers=2\n", "mode": "prod"}})
+            elif kind == "Secret":
+                out.append({"apiVersion": "v1", "kind": kind, "metadata": meta, "type": "Opaque",
+                            "stringData": {"token": f"t-{i}"}})
+            elif kind == "Service":
+                out.append({"apiVersion": "v1", "kind": kind, "metadata": meta,
+                            "spec": {"selector": {"app": name}, "ports": [{"port": 80, "targetPort": 8080}]}})
+            elif kind == "Deployment":
+                labels = {"app": name}
+                out.append({"apiVersion": "apps/v1", "kind": kind, "metadata": meta, "spec": {
+                    "replicas": 1, "selector": {"matchLabels": labels},
+                    "template": {"metadata": {"labels": labels},
+                                 "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}}}})
+            else:
+                out.append({"apiVersion": "v1", "kind": kind, "metadata": meta})
+    while len(out) < count:
+        i = len(out)
+        out.append({"apiVersion": "v1", "kind": "ConfigMap",
+                    "metadata": {"name": f"fill-{i}", "namespace": f"{prefix}-0"}, "data": {"i": str(i)}})
+    return out
+
+
+def write_files(objs: list[dict[str, Any]], directory: Path) -> None:
+    """Namespaces in their own file first (kubectl applies files in name order)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    nss = [o for o in objs if o["kind"] == "Namespace"]
+    rest = [o for o in objs if o["kind"] != "Namespace"]
+    (directory / "00-namespaces.yaml").write_text(yaml.safe_dump_all(nss))
+    for start in range(0, len(rest), 100):
+        (directory / f"{10 + start // 100:02d}-objects.yaml").write_text(yaml.safe_dump_all(rest[start:start + 100]))
+
+
+def kubectl_apply(kubectl: str, kubeconfig: Path, directory: Path) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run([kubectl, "--kubeconfig", str(kubeconfig), "apply", "--server-side",
+                           "--field-manager=bench-kubectl", "-f", str(directory)],
+                          capture_output=True, text=True, timeout=900)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"kubectl apply failed: {proc.stderr[-2000:]}")
+    return elapsed
+
+
+def airflux_reconcile(client: KubeClient, objs: list[dict[str, Any]], dag_id: str) -> tuple[float, str]:
+    start = time.perf_counter()
+    inv_opts = InventoryOptions(dag_id=dag_id)
+    old = read_inventory(client, options=inv_opts)
+    changes = diff(client, objs, options=DiffOptions(dag_id=dag_id, inventory=old, prune=True,
+                                                     workers=client.options.workers))
+    result = apply(client, objs, changes, options=ApplyOptions(dag_id=dag_id, workers=client.options.workers))
+    write_inventory(client, inventory_after_apply(old, result.inventory, prune=True), options=inv_opts)
+    return time.perf_counter() - start, result.changes.summary()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--objects", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=8)
+    args = parser.parse_args()
+    kubectl = shutil.which("kubectl", path=str(ROOT / ".venv" / "bin")) or "kubectl"
+
+    with tempfile.TemporaryDirectory() as tmp, running_kubesim() as sim:
+        files = Path(tmp) / "kubectl"
+        write_files(objects("kc", args.objects), files)
+        af_objs = objects("af", args.objects)
+        client = KubeClient.from_kubeconfig(sim.kubeconfig, options=ClientOptions(workers=args.workers))
+
+        kc_first = kubectl_apply(kubectl, sim.kubeconfig, files)
+        af_first, first_summary = airflux_reconcile(client, af_objs, "ks.bench.app")
+        kc_noop = kubectl_apply(kubectl, sim.kubeconfig, files)
+        af_noop, noop_summary = airflux_reconcile(client, af_objs, "ks.bench.app")
+        client.close()
+
+    print(f"objects: {args.objects} (workers {args.workers})")
+    print(f"first apply: kubectl {kc_first:.2f}s  airflux {af_first:.2f}s  ({first_summary})")
+    print(f"no-op:       kubectl {kc_noop:.2f}s  airflux {af_noop:.2f}s  ({noop_summary})")
+    print(f"RESULT first_apply_ratio={af_first / kc_first:.3f} noop_ratio={af_noop / kc_noop:.3f}")
+
+
+if __name__ == "__main__":
+    main()
