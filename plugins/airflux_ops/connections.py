@@ -1,0 +1,82 @@
+"""Airflow connections → engine inputs: git credentials for ``secretRef``, a client for the target cluster.
+
+Credentials stay in Airflow's secret backends; they are read at task run time only, never at parse
+time, and handed to the engine as values it keeps out of logs and errors.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+
+from airflow.sdk import Connection
+from airflow.sdk.exceptions import AirflowNotFoundException
+
+from airflux.kube import KubeClient
+from airflux.model import SourceError
+from airflux.source import GitCredentials
+from airflux.specs.types import SubstituteFrom
+
+KUBERNETES_CONN_ID = "kubernetes_default"
+
+
+def connection_ids(secret_ref: str) -> tuple[str, ...]:
+    """``my-git-creds`` is looked up as itself, then as ``my_git_creds`` (env vars cannot carry hyphens)."""
+    alternative = secret_ref.replace("-", "_")
+    return (secret_ref,) if alternative == secret_ref else (secret_ref, alternative)
+
+
+def git_credentials(secret_ref: str | None, *, repository: str) -> GitCredentials | None:
+    """The credentials a GitRepository's ``secretRef`` names.
+
+    Connection fields: ``login``/``password`` for HTTPS (a token goes in ``password``); extras
+    ``bearer_token``, ``private_key`` (or ``identity``) and ``known_hosts`` for SSH.
+    """
+    if not secret_ref:
+        return None
+    for conn_id in connection_ids(secret_ref):
+        try:
+            conn = Connection.get(conn_id)
+        except AirflowNotFoundException:
+            continue
+        extra = conn.extra_dejson
+        return GitCredentials(
+            username=conn.login or None,
+            password=conn.password or None,
+            bearer_token=extra.get("bearer_token") or None,
+            identity=extra.get("private_key") or extra.get("identity") or None,
+            known_hosts=extra.get("known_hosts") or None,
+        )
+    names = " or ".join(f"'{conn_id}'" for conn_id in connection_ids(secret_ref))
+    raise SourceError(f"spec.secretRef: no Airflow connection {names}", obj=repository, retryable=False)
+
+
+def kube_client() -> KubeClient:
+    """The target cluster: connection ``kubernetes_default`` if defined, else KUBECONFIG or in-cluster."""
+    try:
+        Connection.get(KUBERNETES_CONN_ID)
+    except AirflowNotFoundException:
+        return KubeClient.from_environment()
+    from airflow.providers.cncf.kubernetes.hooks.kubernetes import KubernetesHook
+
+    return KubeClient.from_api_client(KubernetesHook(conn_id=KUBERNETES_CONN_ID).api_client)
+
+
+def substitute_reader(client: KubeClient, namespace: str) -> Callable[[SubstituteFrom], dict[str, str] | None]:
+    """Read one ``postBuild.substituteFrom`` object from the target cluster (None when it is absent).
+
+    TODO(render): move into the engine once ``airflux.render`` offers a cluster reader; kept here
+    because it is only a lookup plus Secret decoding.
+    """
+
+    def read(ref: SubstituteFrom) -> dict[str, str] | None:
+        obj = client.get({"apiVersion": "v1", "kind": ref.kind, "metadata": {"namespace": namespace, "name": ref.name}})
+        if obj is None:
+            return None
+        data = dict(obj.get("data") or {})
+        if ref.kind == "Secret":
+            data = {key: base64.b64decode(value).decode() for key, value in data.items()}
+            data.update(obj.get("stringData") or {})
+        return {str(key): str(value) for key, value in data.items()}
+
+    return read

@@ -1,0 +1,81 @@
+"""The DAG factory: one Airflow DAG per Kustomization, id ``ks.<namespace>.<name>``.
+
+Reads nothing but the definitions (no network, no cluster); every value comes from the spec through
+``airflux.specs.describe``. The task chain is the one list ``STEPS``: later stages (diff, apply,
+notify) are added by appending a ``Step`` there, and every app DAG gets them in that order.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from airflow.sdk import DAG, BaseOperator, get_parsing_context
+
+from airflux.specs import AppSet
+from airflux.specs import describe as say
+from airflux.specs.types import GitRepository, Kustomization
+from airflux_ops.operators import FetchSourceOperator, RenderOperator
+
+log = logging.getLogger(__name__)
+
+# Any fixed past date: with catchup=False only the latest interval runs, so it never causes backfill.
+START_DATE = datetime(2024, 1, 1, tzinfo=timezone.utc)  # noqa: UP017 - explicit for readers
+
+
+@dataclass(frozen=True)
+class Step:
+    """One task of every app DAG: its id and how to build its operator for an app."""
+
+    task_id: str
+    make: Callable[[str, Kustomization, GitRepository], BaseOperator]
+
+
+STEPS: list[Step] = [
+    Step("fetch_source", lambda task_id, app, source: FetchSourceOperator(task_id=task_id, app=app, source=source)),
+    Step("render", lambda task_id, app, source: RenderOperator(task_id=task_id, app=app)),
+]
+
+
+def app_dag(app: Kustomization, source: GitRepository, *, steps: list[Step] | None = None) -> DAG:
+    """The DAG of one app, tasks chained in the order of ``steps`` (default ``STEPS``)."""
+    with DAG(
+        dag_id=app.dag_id,
+        description=say.description(app, source),
+        doc_md=say.doc_md(app, source),
+        # A suspended app has no schedule, so it stays still even if someone unpauses it in the UI.
+        schedule=None if app.suspend else app.interval,
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=1,
+        # Apps reconcile as soon as they are defined, as under Flux; suspended ones start paused.
+        is_paused_upon_creation=app.suspend,
+        tags=say.tags(app, source),
+        default_args={
+            "owner": "airflux",
+            "retries": say.retries(app),
+            "retry_delay": say.retry_delay(app),
+            "execution_timeout": app.timeout,
+        },
+    ) as dag:
+        previous: BaseOperator | None = None
+        for step in steps if steps is not None else STEPS:
+            task = step.make(step.task_id, app, source)
+            if previous is not None:
+                previous >> task
+            previous = task
+    return dag
+
+
+def app_dags(apps: AppSet) -> dict[str, DAG]:
+    """Every app's DAG by id. When Airflow runs one task it only builds that task's DAG."""
+    wanted = get_parsing_context().dag_id
+    for doc in apps.unsupported:
+        log.warning("%s", doc)
+    return {
+        app.dag_id: app_dag(app, apps.source_of(app))
+        for app in apps.kustomizations
+        if wanted is None or app.dag_id == wanted
+    }
