@@ -2,7 +2,8 @@
 
 Flux substitutes after the kustomize build, per object, on the object's YAML text: ``${var}``,
 ``${var:=default}``, ``${var:-default}`` (also ``${var=default}`` and ``${var-default}``), ``$$``
-escapes a dollar (so ``$${var}`` stays literal), an unset variable without a default becomes the
+escapes a dollar (so ``$${var}`` stays literal), the bash string functions of Flux's envsubst
+(``${#var}``, ``${var^^}``, ``${var:1:3}``, ``${var%pattern}``, ``${var//a/b}`` ...), an unset variable without a default becomes the
 empty string, and an object labelled or annotated ``kustomize.toolkit.fluxcd.io/substitute:
 disabled`` is left alone. Variables come from ``substituteFrom`` in order (later sources win) and
 then from ``substitute``, which wins over all of them; newlines are removed from values. When no
@@ -13,6 +14,7 @@ Values may come from Secrets: no message raised here ever contains a value.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -106,6 +108,8 @@ def _closing(text: str, start: int) -> int:
 
 
 def _evaluate(expr: str, variables: Mapping[str, str]) -> str:
+    if expr.startswith("#") and _IDENT.fullmatch(expr[1:]):
+        return str(len(variables.get(expr[1:]) or ""))
     match = _IDENT.match(expr)
     if match is None:
         raise ValueError(f"bad substitution '${{{_short(expr)}}}'")
@@ -120,7 +124,78 @@ def _evaluate(expr: str, variables: Mapping[str, str]) -> str:
             if value is None or (empty_counts and value == ""):
                 return substitute(default, variables)
             return value
+    text = value or ""
+    if rest in _CASING:
+        return _CASING[rest](text)
+    if rest.startswith(":"):
+        return _slice(text, rest[1:], expr)
+    if rest.startswith(("#", "%")):
+        return _strip(text, rest)
+    if rest.startswith("/"):
+        return _replace(text, rest[1:], variables)
     raise ValueError(f"unsupported substitution '${{{_short(expr)}}}'")
+
+
+_CASING: dict[str, Callable[[str], str]] = {
+    "^": lambda v: v[:1].upper() + v[1:],
+    "^^": str.upper,
+    ",": lambda v: v[:1].lower() + v[1:],
+    ",,": str.lower,
+}
+
+
+def _slice(text: str, spec: str, expr: str) -> str:
+    """``${var:offset}`` and ``${var:offset:length}``."""
+    parts = spec.split(":")
+    try:
+        offset = int(parts[0].strip() or "0")
+        length = int(parts[1].strip()) if len(parts) > 1 else None
+    except ValueError:
+        raise ValueError(f"bad substitution '${{{_short(expr)}}}'") from None
+    if offset < 0:
+        offset = max(len(text) + offset, 0)
+    end = len(text) if length is None else (offset + length if length >= 0 else len(text) + length)
+    return text[offset:end]
+
+
+def _glob(pattern: str) -> str:
+    """A bash pattern as a regular expression body (``*``, ``?`` and ``[...]``)."""
+    return fnmatch.translate(pattern).removeprefix("(?s:").removesuffix(")\\Z")
+
+
+def _strip(text: str, rest: str) -> str:
+    """``#``/``##`` strip a prefix, ``%``/``%%`` a suffix; doubled means the longest match."""
+    op = rest[:2] if rest[:2] in ("##", "%%") else rest[:1]
+    body = _glob(rest[len(op) :])
+    candidates = range(len(text) + 1)
+    if op.startswith("#"):
+        ends = reversed(candidates) if op == "##" else candidates
+        for end in ends:
+            if re.fullmatch(body, text[:end], re.S):
+                return text[end:]
+    else:
+        starts = candidates if op == "%%" else reversed(candidates)
+        for start in starts:
+            if re.fullmatch(body, text[start:], re.S):
+                return text[:start]
+    return text
+
+
+def _replace(text: str, rest: str, variables: Mapping[str, str]) -> str:
+    """``/pat/rep`` (first), ``//pat/rep`` (all), ``/#pat/rep`` (prefix), ``/%pat/rep`` (suffix)."""
+    mode = rest[:1] if rest[:1] in ("/", "#", "%") else ""
+    pattern, _, replacement = rest[len(mode) :].partition("/")
+    replacement = substitute(replacement, variables)
+    if not pattern:
+        return text
+    body = _glob(pattern)
+    if mode == "#":
+        regex = f"^(?:{body})"
+    elif mode == "%":
+        regex = f"(?:{body})$"
+    else:
+        regex = body
+    return re.sub(regex, lambda _m: replacement, text, count=0 if mode == "/" else 1, flags=re.S)
 
 
 def _short(text: str) -> str:

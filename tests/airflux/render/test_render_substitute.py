@@ -11,6 +11,7 @@ from render_helpers import TreeWriter, make_ks
 from airflux.model import RenderError
 from airflux.paths import Layout
 from airflux.render import RenderFileError, render
+from airflux.render.substitute import substitute
 from airflux.specs.types import CommonMetadata, PostBuild, SubstituteFrom
 
 pytestmark = pytest.mark.kubectl
@@ -182,3 +183,39 @@ def test_duplicates_created_by_substitution_are_refused(artifact: TreeWriter, la
                                      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a${y}\n"})
     with pytest.raises(RenderError, match="duplicate object ConfigMap/a"):
         _render(root, layout, PostBuild(substitute=(("z", "1"),)))
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("${file}", "app.config.yaml"),
+        ("${#file}", "15"),
+        ("${name^}", "Shop"),
+        ("${name^^}", "SHOP"),
+        ("${loud,}", "sHOP"),
+        ("${loud,,}", "shop"),
+        ("${file:4}", "config.yaml"),
+        ("${file:4:6}", "config"),
+        ("${file: -4}", "yaml"),
+        ("${file#*.}", "config.yaml"),
+        ("${file##*.}", "yaml"),
+        ("${file%.*}", "app.config"),
+        ("${file%%.*}", "app"),
+        ("${file/a/A}", "App.config.yaml"),
+        ("${file//a/A}", "App.config.yAml"),
+        ("${file/#app/web}", "web.config.yaml"),
+        ("${file/%yaml/json}", "app.config.json"),
+        ("${unset:-${name}-x}", "shop-x"),
+        ("${empty-kept}", ""),
+        ("$${name} $$ $name", "${name} $ $name"),
+    ],
+)
+def test_flux_envsubst_functions(expression: str, expected: str) -> None:
+    variables = {"file": "app.config.yaml", "name": "shop", "loud": "SHOP", "empty": ""}
+    assert substitute(expression, variables) == expected
+
+
+@pytest.mark.parametrize("expression", ["${}", "${name", "${name!}", "${-x}"])
+def test_malformed_expressions_are_errors(expression: str) -> None:
+    with pytest.raises(ValueError, match=r"substitution|brace"):
+        substitute(f"value: {expression}", {"name": "shop"})
