@@ -14,7 +14,7 @@ import re
 import shlex
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +45,27 @@ class GitCredentials:
     bearer_token: str | None = field(default=None, repr=False)
     identity: str | None = field(default=None, repr=False)
     known_hosts: str | None = None
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, str | None]) -> GitCredentials:
+        """Build from the keys of a Flux git Secret (``username``, ``password``, ``bearerToken``,
+        ``identity``, ``known_hosts``); adapters pass an Airflow connection's login, password and
+        extras in this shape. Empty values count as absent."""
+
+        def get(*keys: str) -> str | None:
+            for key in keys:
+                value = data.get(key)
+                if value:
+                    return str(value)
+            return None
+
+        return cls(
+            username=get("username", "login"),
+            password=get("password"),
+            bearer_token=get("bearerToken", "bearer_token"),
+            identity=get("identity", "private_key"),
+            known_hosts=get("known_hosts", "knownHosts"),
+        )
 
     def secrets(self) -> tuple[str, ...]:
         """Every value that must never be shown, longest first so scrubbing replaces whole values."""
@@ -92,8 +113,17 @@ def scrub(text: str, *, secrets: tuple[str, ...] = ()) -> str:
     return _USERINFO_RE.sub(r"\g<scheme>***@", text)
 
 
+SUPPORTED_SCHEMES = ("https", "http", "ssh", "file")
+
+
 def url_scheme(url: str) -> str:
-    """``https``, ``http``, ``ssh``, ``file``; scp-like ``git@host:path`` counts as ``ssh``."""
+    """``https``, ``http``, ``ssh``, ``file``; scp-like ``git@host:path`` counts as ``ssh``.
+
+    Transport-helper syntax (``ext::cmd``) yields the helper name so callers can refuse it.
+    """
+    helper = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*)::", url)
+    if helper:
+        return helper.group(1).lower()
     if "://" in url:
         return urlsplit(url).scheme.lower()
     if re.match(r"^[^/]+@[^/:]+:", url) or re.match(r"^[^/:]+:[^/]", url):
@@ -123,6 +153,9 @@ def _base_env(config: list[tuple[str, str]]) -> dict[str, str]:
         "SSH_ASKPASS": "",
         "GCM_INTERACTIVE": "never",
         "GIT_CONFIG_NOSYSTEM": "1",
+        # Belt and braces next to the scheme check: git itself refuses any other transport
+        # (notably ext::, which runs commands), also for redirects and submodules.
+        "GIT_ALLOW_PROTOCOL": ":".join(SUPPORTED_SCHEMES),
     }
     # A user's credential helper must neither answer nor store our credentials.
     entries = [("credential.helper", ""), *config]

@@ -18,7 +18,7 @@ from git import Git
 from git.exc import GitCommandError
 
 from airflux.model import SourceError
-from airflux.source.credentials import GitAccess, redact_url, scrub
+from airflux.source.credentials import SUPPORTED_SCHEMES, GitAccess, redact_url, scrub, url_scheme
 from airflux.specs.types import GitRepository
 
 log = logging.getLogger("airflux.source")
@@ -114,6 +114,15 @@ def run_git(
     cwd: Path | None = None,
 ) -> str:
     """Run ``git <args>`` and return stdout; raise a scrubbed, classified SourceError on failure."""
+    scheme = url_scheme(repo.url)
+    if scheme not in SUPPORTED_SCHEMES:
+        raise GitCallError(
+            f"unsupported URL scheme {scheme!r}, use one of {', '.join(SUPPORTED_SCHEMES)} "
+            f"({redact_url(repo.url)})",
+            obj=repo_ref(repo),
+            retryable=False,
+            reason="unsupported URL",
+        )
     git = Git(str(cwd) if cwd else None)
     started = time.monotonic()
     try:

@@ -130,6 +130,7 @@ class GitHttpServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _GitCgiHandler)
         self.project_root = project_root
         self.auth: tuple[str, str] | None = None
+        self.bearer: str | None = None
         self.delay = 0.0
         self.protocol_v2 = True
         self.requests = 0
@@ -147,9 +148,10 @@ class GitHttpServer(ThreadingHTTPServer):
 
     def scan_process_list(self) -> None:
         """Record any process whose command line shows the password (as ``ps`` would)."""
-        if not self.auth:
+        secret_text = self.bearer or (self.auth[1] if self.auth else None)
+        if not secret_text:
             return
-        secret = self.auth[1].encode()
+        secret = secret_text.encode()
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
                 try:
@@ -173,9 +175,11 @@ class _GitCgiHandler(BaseHTTPRequestHandler):
         self._handle()
 
     def _authorized(self) -> bool:
+        header = self.headers.get("Authorization", "")
+        if self.server.bearer:
+            return header == f"Bearer {self.server.bearer}"
         if not self.server.auth:
             return True
-        header = self.headers.get("Authorization", "")
         if not header.startswith("Basic "):
             return False
         user, _, password = base64.b64decode(header[6:]).decode().partition(":")

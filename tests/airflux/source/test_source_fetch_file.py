@@ -137,3 +137,40 @@ def test_missing_branch_is_a_terminal_error_naming_the_repository(upstream, layo
     assert err.value.retryable is False
     assert str(err.value).startswith("[source] GitRepository/flux-system/app: branch 'nope' not found")
     assert upstream.url in str(err.value)
+
+
+def test_pinned_tag_revision_must_be_selected_by_the_semver_range(upstream, layout, make_repo):
+    old = upstream.commit({"v.txt": "1.0\n"})
+    upstream.tag("v1.0.0", annotated=True)
+    upstream.commit({"v.txt": "1.1\n"})
+    upstream.tag("v1.1.0")
+    other = upstream.commit({"v.txt": "2.0\n"})
+    upstream.tag("v2.0.0")
+    repo = make_repo(upstream.url, semver="^1.0.0")
+    art = fetch_source(repo, layout=layout, revision=f"v1.0.0@sha1:{old}")
+    assert art.revision == f"v1.0.0@sha1:{old}"
+    assert (art.path / "v.txt").read_text() == "1.0\n"
+    with pytest.raises(SourceError, match="is not a tag selected by semver") as err:
+        fetch_source(repo, layout=layout, revision=f"v2.0.0@sha1:{other}")
+    assert err.value.retryable is False
+
+
+def test_malformed_revision_is_a_terminal_error(upstream, layout, make_repo):
+    upstream.commit({"a": "1"})
+    with pytest.raises(SourceError, match="not a revision") as err:
+        fetch_source(make_repo(upstream.url), layout=layout, revision="main@abc")
+    assert err.value.retryable is False
+
+
+def test_concurrent_fetches_of_one_commit_export_it_once(upstream, layout, make_repo):
+    from concurrent.futures import ThreadPoolExecutor
+
+    upstream.commit({f"f{i}.yaml": f"n: {i}\n" for i in range(50)})
+    repo = make_repo(upstream.url)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: fetch_source(repo, layout=layout), range(4)))
+    assert sum(r.fetched for r in results) == 1
+    assert len({(r.commit, r.digest, r.path) for r in results}) == 1
+    assert sorted(p.name for p in results[0].path.parent.iterdir()) == sorted(
+        [results[0].commit, f"{results[0].commit}.json"]
+    )

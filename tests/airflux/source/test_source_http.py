@@ -107,3 +107,34 @@ def test_unreachable_remote_is_retryable(make_repo):
         resolve(make_repo(f"http://127.0.0.1:{port}/repo.git"))
     assert err.value.retryable is True
     assert "remote unreachable" in str(err.value)
+
+
+def test_bearer_token_is_sent_without_showing_it(upstream, layout, make_repo, http_server, caplog):
+    sha = upstream.commit({"a.yaml": "a\n"})
+    http_server.bearer = "tok-" + PASSWORD
+    with caplog.at_level(logging.DEBUG):
+        art = fetch_source(
+            make_repo(http_server.url(upstream)),
+            layout=layout,
+            credentials=GitCredentials(bearer_token="tok-" + PASSWORD),
+        )
+    assert art.commit == sha
+    assert http_server.leaked_in_cmdline == [] and PASSWORD not in caplog.text
+    with pytest.raises(SourceError, match="authentication failed") as err:
+        resolve(make_repo(http_server.url(upstream)), credentials=GitCredentials(bearer_token=PASSWORD))
+    assert PASSWORD not in str(err.value)
+
+
+def test_process_list_scan_detects_a_visible_secret(http_server, tmp_path):
+    """The instrument behind the "not in ps" assertions does see a secret on a command line."""
+    import subprocess
+    import sys
+
+    http_server.auth = ("deployer", PASSWORD)
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)", PASSWORD])
+    try:
+        http_server.scan_process_list()
+    finally:
+        proc.kill()
+        proc.wait()
+    assert any(PASSWORD in line for line in http_server.leaked_in_cmdline)
