@@ -37,16 +37,16 @@ class SsaPolicy(enum.StrEnum):
     IGNORE = "Ignore"  # never apply
 
 
-def annotations(obj: dict[str, Any] | None) -> dict[str, str]:
+def annotations_of(obj: dict[str, Any] | None) -> dict[str, str]:
     return dict(((obj or {}).get("metadata") or {}).get("annotations") or {})
 
 
-def labels(obj: dict[str, Any] | None) -> dict[str, str]:
+def labels_of(obj: dict[str, Any] | None) -> dict[str, str]:
     return dict(((obj or {}).get("metadata") or {}).get("labels") or {})
 
 
 def ssa_policy(obj: dict[str, Any]) -> SsaPolicy:
-    value = annotations(obj).get(SSA_ANNOTATION, "").strip().lower()
+    value = annotations_of(obj).get(SSA_ANNOTATION, "").strip().lower()
     for policy in SsaPolicy:
         if policy.value.lower() == value:
             return policy
@@ -54,15 +54,15 @@ def ssa_policy(obj: dict[str, Any]) -> SsaPolicy:
 
 
 def force_enabled(obj: dict[str, Any]) -> bool:
-    return annotations(obj).get(FORCE_ANNOTATION, "").strip().lower() == "enabled"
+    return annotations_of(obj).get(FORCE_ANNOTATION, "").strip().lower() == "enabled"
 
 
 def prune_disabled(obj: dict[str, Any] | None) -> bool:
-    return annotations(obj).get(PRUNE_ANNOTATION, "").strip().lower() == "disabled"
+    return annotations_of(obj).get(PRUNE_ANNOTATION, "").strip().lower() == "disabled"
 
 
 def owned_by(obj: dict[str, Any] | None, dag_id: str) -> bool:
-    return labels(obj).get(OWNER_LABEL) == dag_id
+    return labels_of(obj).get(OWNER_LABEL) == dag_id
 
 
 def prunable(live: dict[str, Any] | None, dag_id: str) -> bool:

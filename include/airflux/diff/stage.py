@@ -64,13 +64,13 @@ def _live_by_ref(client: KubeClient, resolved: list[Resolved], *, dag_id: str,
 
     def list_kind(key: tuple[str, str]) -> list[dict[str, Any]]:
         try:
-            return client.list(key[0], key[1], label_selector=selector)
+            return client.list_objects(key[0], key[1], label_selector=selector)
         except KubeApiError as e:
             if e.status != 403:
                 raise
         # Without cluster-wide list rights, ask each namespace we deploy to.
         return [o for ns in sorted(namespaces[key]) for o in
-                client.list(key[0], key[1], namespace=ns or None, label_selector=selector)]
+                client.list_objects(key[0], key[1], namespace=ns or None, label_selector=selector)]
 
     out: dict[ObjRef, dict[str, Any]] = {}
     for outcome in parallel_map(list_kind, list(kinds), workers=workers):
@@ -83,8 +83,7 @@ def _live_by_ref(client: KubeClient, resolved: list[Resolved], *, dag_id: str,
 
 def _compare(r: Resolved, live: dict[str, Any] | None, dry: dict[str, Any], *, digest: str,
              manager: str, with_diffs: bool) -> Change:
-    rv = str((dry.get("metadata") or {}).get("resourceVersion") or "")
-    if live is None and not rv:
+    if live is None:
         return Change(r.ref, Action.CREATED, r.api_version, digest=digest)
     takeover = ssa_policy(r.obj) is not SsaPolicy.MERGE and needs_takeover(live)
     merged = predict_takeover(dry, live or {}, r.obj, manager=manager) if takeover and live else dry

@@ -222,7 +222,7 @@ class KubeClient:
                 return None
             raise
 
-    def list(self, api_version: str, kind: str, *, namespace: str | None = None,
+    def list_objects(self, api_version: str, kind: str, *, namespace: str | None = None,
              label_selector: str | None = None) -> list[dict[str, Any]]:
         """Every object of a kind (in one namespace or everywhere), with apiVersion and kind set."""
         info = self.resource(api_version, kind)

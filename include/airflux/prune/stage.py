@@ -58,7 +58,7 @@ def _namespace_contents(client: KubeClient, namespace: str) -> list[dict[str, An
     objects: list[dict[str, Any]] = []
     for info in client.namespaced_kinds():
         try:
-            objects += client.list(info.api_version, info.kind, namespace=namespace)
+            objects += client.list_objects(info.api_version, info.kind, namespace=namespace)
         except KubeApiError as e:
             if e.status not in (403, 404, 405):
                 raise
@@ -111,14 +111,14 @@ def prune(client: KubeClient, stale: Sequence[Entry], *, options: PruneOptions) 
                 else:
                     usable.append(entry)
             batch = usable
-        for outcome in parallel_map(delete, batch, workers=options.workers):
-            if outcome.error is None:
-                deleted.append(outcome.item.ref)
-                logger.info("► %s deleted", outcome.item.ref)
+        for done in parallel_map(delete, batch, workers=options.workers):
+            if done.error is None:
+                deleted.append(done.item.ref)
+                logger.info("► %s deleted", done.item.ref)
             else:
-                err = outcome.error
-                failed.append((outcome.item.ref, err.message if isinstance(err, KubeApiError) else str(err)))
-                remaining.append(outcome.item)
+                err = done.error
+                failed.append((done.item.ref, err.message if isinstance(err, KubeApiError) else str(err)))
+                remaining.append(done.item)
     for ref, why in kept:
         logger.info("► %s kept (%s)", ref, why)
     result = PruneResult(tuple(sorted(deleted)), tuple(sorted(kept)), tuple(sorted(failed)),
