@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ def build_dir(ks: Kustomization, *, artifact_dir: Path, scratch: Path) -> Iterat
         yield target, root
         return
     scratch.mkdir(parents=True, exist_ok=True)
+    _remove_stale(scratch)
     copy = Path(tempfile.mkdtemp(prefix="build-", dir=scratch))
     try:
         _link_tree(root, copy)
@@ -72,6 +74,15 @@ def build_dir(ks: Kustomization, *, artifact_dir: Path, scratch: Path) -> Iterat
         yield work, copy
     finally:
         shutil.rmtree(copy, ignore_errors=True)
+
+
+def _remove_stale(scratch: Path, *, older_than: float = 3600.0) -> None:
+    """Drop build copies left behind by a killed worker (a live build never takes an hour)."""
+    now = time.time()
+    for entry in scratch.glob("build-*"):
+        with contextlib.suppress(OSError):
+            if now - entry.stat().st_mtime > older_than:
+                shutil.rmtree(entry, ignore_errors=True)
 
 
 def write_kustomization(ks: Kustomization, directory: Path, *, root: Path) -> Path:

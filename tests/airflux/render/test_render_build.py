@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -109,3 +110,28 @@ def test_kustomization_may_not_read_files_above_its_directory(artifact: TreeWrit
     })
     with pytest.raises(RenderError, match="is not in or below"):
         _render(make_ks(path="./app"), root, layout)
+
+
+def test_symlinks_out_of_the_artifact_are_refused(artifact: TreeWriter, layout: Layout, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text(cm("stolen"))
+    root = artifact({"app/ok.yaml": cm("ok"), "listed/kustomization.yaml": "resources: [link.yaml]\n"})
+    (root / "app" / "link.yaml").symlink_to(outside / "secret.yaml")
+    (root / "listed" / "link.yaml").symlink_to(outside / "secret.yaml")
+    (root / "escape").symlink_to(outside)
+    for path in ("./app", "./listed"):
+        with pytest.raises(RenderError, match=r"security; file '.*link.yaml' is not in or below"):
+            _render(make_ks(path=path), root, layout)
+    with pytest.raises(RenderError, match="leaves the artifact"):
+        _render(make_ks(path="./escape"), root, layout)
+
+
+def test_build_copies_are_removed_and_stale_ones_cleaned(artifact: TreeWriter, layout: Layout) -> None:
+    root = artifact({"app/cm.yaml": cm("c")})
+    stale = layout.root / "tmp" / "build-stale"
+    stale.mkdir(parents=True)
+    (stale / "left.yaml").write_text("x")
+    os.utime(stale, (1, 1))
+    _render(make_ks(path="./app"), root, layout)
+    assert list((layout.root / "tmp").iterdir()) == []
