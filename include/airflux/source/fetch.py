@@ -53,9 +53,13 @@ class SourceArtifact:
 
 
 def repo_key(repo: GitRepository) -> str:
-    """Artifact directory of one GitRepository; changes when its URL or ignore rules change."""
+    """Artifact directory of one GitRepository; changes when its URL, ref or ignore rules change.
+
+    Because the ref is part of the key, an artifact found here was exported for this very ref,
+    after its commit was checked to belong to it; finding it again needs no further check.
+    """
     clean = redact_url(repo.url)
-    h = hashlib.sha256(f"{clean}\0{repo.ignore or ''}".encode()).hexdigest()[:12]
+    h = hashlib.sha256(f"{clean}\0{repo.ref!r}\0{repo.ignore or ''}".encode()).hexdigest()[:12]
     return f"{repo.meta.namespace}.{repo.meta.name}-{h}"
 
 
@@ -168,16 +172,26 @@ def _fetch_full(
     )
 
 
+def _branch_tip(repo: GitRepository, refs: dict[str, str]) -> ResolvedRef | None:
+    """For ``commit`` + ``branch``: the branch tip the commit must be reachable from, if not the tip."""
+    if not (repo.ref.commit and repo.ref.branch):
+        return None
+    full = f"refs/heads/{repo.ref.branch}"
+    if refs.get(full) == repo.ref.commit.lower():
+        return None
+    return ResolvedRef(repo.ref.branch, full, refs[full])
+
+
 def _check_ancestry(
-    repo: GitRepository, access: GitAccess, cache: Path, current: ResolvedRef, pin: Revision, timeout: float
-) -> ResolvedRef:
-    """A pin on a branch that has moved on must be in the branch's history."""
+    repo: GitRepository, access: GitAccess, cache: Path, tip: ResolvedRef, commit: str, timeout: float
+) -> None:
+    """A commit on a branch that has moved on (or a pinned older commit) must be in its history."""
     _init_cache(cache)
-    _fetch_full(repo, access, cache, current.full_name, timeout)
+    _fetch_full(repo, access, cache, tip.full_name, timeout)
     git = Git(str(cache))
-    reachable = _has_commit(git, pin.commit) and (
+    reachable = _has_commit(git, commit) and (
         git.execute(
-            ["git", "merge-base", "--is-ancestor", pin.commit, current.commit],
+            ["git", "merge-base", "--is-ancestor", commit, tip.commit],
             with_exceptions=False,
             with_extended_output=True,
         )[0]
@@ -185,9 +199,8 @@ def _check_ancestry(
     )
     if not reachable:
         raise source_error(
-            repo, f"revision {pin.commit} is not reachable from {repo.ref.describe()}", retryable=False
+            repo, f"commit {commit} is not reachable from {tip.name} ({tip.commit})", retryable=False
         )
-    return ResolvedRef(current.name, current.full_name, pin.commit)
 
 
 def _export(repo: GitRepository, cache: Path, store: Path, commit: str) -> str:
@@ -234,18 +247,25 @@ def fetch_source(
     store = layout.artifacts / repo_key(repo)
     with git_access(repo.url, credentials) as access:
         refs = list_refs(repo, access, timeout=timeout)
-        resolved = check_pinned(repo, refs, pin) if pin else select(repo, refs)
-        digest = _present(store, resolved.commit) if resolved else None
+        tip = select(repo, refs)
+        # verify_from: a branch tip the commit must be reachable from, checked before export.
+        resolved, verify_from = tip, _branch_tip(repo, refs)
+        if pin:
+            pinned = check_pinned(repo, refs, pin)
+            if pinned is None:  # the branch moved on since the pin; its history decides
+                resolved, verify_from = ResolvedRef(tip.name, tip.full_name, pin.commit), tip
+            else:
+                resolved = pinned
+        digest = _present(store, resolved.commit)
         fetched = False
-        if resolved is None or digest is None:
+        if digest is None:
             key = cache_key(access.url)
             cache = layout.git_cache / key
             with _locked(layout.git_cache / f"{key}.lock"):
-                if resolved is None:
-                    assert pin is not None
-                    resolved = _check_ancestry(repo, access, cache, select(repo, refs), pin, timeout)
                 digest = _present(store, resolved.commit)
                 if digest is None:
+                    if verify_from is not None:
+                        _check_ancestry(repo, access, cache, verify_from, resolved.commit, timeout)
                     _fetch_commit(repo, access, cache, resolved, timeout)
                     digest = _export(repo, cache, store, resolved.commit)
                     fetched = True

@@ -114,7 +114,7 @@ def test_pinned_revision_not_on_the_branch_is_refused(upstream, layout, make_rep
     with pytest.raises(SourceError) as err:
         fetch_source(make_repo(upstream.url), layout=layout, revision=f"main@sha1:{stray}")
     assert err.value.retryable is False
-    assert "not reachable from branch main" in str(err.value)
+    assert f"commit {stray} is not reachable from main" in str(err.value)
     assert "GitRepository/flux-system/app" in str(err.value)
 
 
@@ -174,3 +174,16 @@ def test_concurrent_fetches_of_one_commit_export_it_once(upstream, layout, make_
     assert sorted(p.name for p in results[0].path.parent.iterdir()) == sorted(
         [results[0].commit, f"{results[0].commit}.json"]
     )
+
+
+def test_commit_with_branch_must_be_on_that_branch(upstream, layout, make_repo):
+    on_main = upstream.commit({"a.yaml": "main\n"})
+    upstream.git("checkout", "-q", "-b", "other")
+    elsewhere = upstream.commit({"a.yaml": "other\n"})
+    upstream.git("checkout", "-q", "main")
+    upstream.commit({"a.yaml": "main 2\n"})
+    ok = fetch_source(make_repo(upstream.url, branch="main", commit=on_main), layout=layout)
+    assert (ok.path / "a.yaml").read_text() == "main\n"
+    with pytest.raises(SourceError, match=f"commit {elsewhere} is not reachable from main") as err:
+        fetch_source(make_repo(upstream.url, branch="main", commit=elsewhere), layout=layout)
+    assert err.value.retryable is False

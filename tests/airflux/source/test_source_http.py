@@ -79,15 +79,25 @@ def test_password_in_url_userinfo_is_never_shown(upstream, layout, make_repo, ht
     assert "the-right-one" not in art.url and "the-right-one" not in str(art.path)
 
 
-def test_server_refusing_fetch_by_hash_falls_back_to_full_fetch(upstream, layout, make_repo, http_server):
+def test_server_refusing_fetch_by_hash_falls_back_to_full_fetch(
+    upstream, layout, make_repo, http_server, caplog
+):
     pinned = upstream.commit({"a.yaml": "v: 1\n"})
     upstream.commit({"a.yaml": "v: 2\n"})
     http_server.protocol_v2 = False  # protocol v0 upload-pack refuses wants that are not ref tips
-    art = fetch_source(make_repo(http_server.url(upstream)), layout=layout, revision=f"main@sha1:{pinned}")
-    assert art.commit == pinned
-    assert (art.path / "a.yaml").read_text() == "v: 1\n"
-    bare = fetch_source(make_repo(http_server.url(upstream), obj_name="bare", commit=pinned), layout=layout)
+    with caplog.at_level(logging.INFO, logger="airflux.source"):
+        bare = fetch_source(make_repo(http_server.url(upstream), commit=pinned), layout=layout)
     assert bare.revision == f"sha1:{pinned}"
+    assert (bare.path / "a.yaml").read_text() == "v: 1\n"
+    assert "server refused a fetch by hash" in caplog.text
+
+
+def test_pinned_older_commit_over_http(upstream, layout, make_repo, http_server):
+    pinned = upstream.commit({"a.yaml": "v: 1\n"})
+    upstream.commit({"a.yaml": "v: 2\n"})
+    art = fetch_source(make_repo(http_server.url(upstream)), layout=layout, revision=f"main@sha1:{pinned}")
+    assert art.revision == f"main@sha1:{pinned}"
+    assert (art.path / "a.yaml").read_text() == "v: 1\n"
 
 
 def test_timeout_is_retryable_and_says_so(upstream, make_repo, http_server):
