@@ -6,7 +6,8 @@ commonMetadata) and stores the result in the artifact store, keyed so an unchang
 never rebuilt.
 """
 
+from airflux.render.cluster_vars import kube_reader
 from airflux.render.render import render
 from airflux.render.result import RenderFileError, RenderResult
 
-__all__ = ["RenderFileError", "RenderResult", "render"]
+__all__ = ["RenderFileError", "RenderResult", "kube_reader", "render"]
