@@ -1,0 +1,315 @@
+"""Create, update (PUT) and the shared update pipeline every write verb goes through.
+
+The order follows the real API server's request pipeline: decode and identity checks, optimistic
+concurrency (a stale resourceVersion is 409), subresource masking (writes to the main resource ignore
+``status`` and vice versa), defaulting, admission (cluster IP allocation), validation (422 with causes),
+managedFields tracking (POST/PUT/non-apply PATCH are Update operations), then one storage write that
+is skipped when nothing changed. ``dryRun`` runs all of it and persists nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING, Any
+
+from kubesim import crds, deps, errors
+from kubesim.store import Obj, Store, clone, meta, now_rfc3339
+
+if TYPE_CHECKING:
+    from kubesim.resources import ResourceType
+
+_GEN_CHARS = "bcdfghjklmnpqrstvwxz2456789"
+
+
+def schema_of(store: Store, rt: ResourceType) -> Any:
+    cache: dict[Any, Any] = store.__dict__.setdefault("_schema_cache", {})
+    key = (rt, store.registry.generation)
+    found = cache.get(key)
+    if found is None:
+        found = deps.schema_for(rt.group, rt.kind, store.registry.openapi_schema(rt))
+        cache[key] = found
+    return found
+
+
+def check_type(rt: ResourceType, obj: Any) -> Obj:
+    """The body must be an object of this endpoint's kind (missing apiVersion/kind default to it)."""
+    if not isinstance(obj, dict):
+        raise errors.bad_request("the object provided is not a JSON object")
+    api_version = obj.get("apiVersion")
+    kind = obj.get("kind")
+    if api_version and kind:
+        group = api_version.rpartition("/")[0] if "/" in api_version else ""
+        if group != rt.group or kind != rt.kind:
+            raise errors.bad_request(
+                f"the API version in the data ({api_version}) does not match the expected API version ({rt.api_version})"
+                if group != rt.group or kind == rt.kind
+                else f"the kind in the data ({kind}) does not match the expected kind ({rt.kind})"
+            )
+    elif api_version and not kind:
+        raise errors.bad_request(f"Object 'Kind' is missing in '{_short(obj)}'")
+    if obj.get("metadata") is not None and not isinstance(obj.get("metadata"), dict):
+        raise errors.bad_request("metadata must be an object")
+    obj["apiVersion"] = rt.api_version
+    obj["kind"] = rt.kind
+    return obj
+
+
+def _short(obj: Obj) -> str:
+    text = repr(obj)
+    return text if len(text) < 200 else text[:200] + "..."
+
+
+def _meta_causes(m: dict[str, Any]) -> list[dict[str, Any]]:
+    causes = []
+    for fld in ("labels", "annotations"):
+        value = m.get(fld)
+        if value is not None and (
+            not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values())
+        ):
+            causes.append(
+                errors.field_cause(f"metadata.{fld}", "Invalid value: must be a map of string to string")
+            )
+    if m.get("finalizers") is not None and not isinstance(m.get("finalizers"), list):
+        causes.append(errors.field_cause("metadata.finalizers", "Invalid value: must be a list of strings"))
+    return causes
+
+
+def _invalid(rt: ResourceType, name: str, causes: list[dict[str, Any]]) -> errors.ApiError:
+    return errors.invalid(rt.group, rt.kind, name, causes)
+
+
+def create(
+    store: Store,
+    rt: ResourceType,
+    namespace: str,
+    body: Any,
+    *,
+    dry_run: bool,
+    manager: str,
+    tracked: bool = True,
+) -> Obj:
+    """POST to a collection (also the create branch of an apply patch, then ``tracked=False``)."""
+    obj = check_type(rt, body)
+    m = meta(obj)
+    if rt.namespaced:
+        if m.get("namespace") and m["namespace"] != namespace:
+            raise errors.bad_request(
+                "the namespace of the provided object does not match the namespace sent on the request"
+            )
+        m["namespace"] = namespace
+    else:
+        m.pop("namespace", None)
+    if m.get("resourceVersion"):
+        raise errors.internal("resourceVersion should not be set on objects to be created")
+    with store.lock:
+        if not m.get("name") and m.get("generateName"):
+            base = str(m["generateName"])[:58]
+            while True:
+                m["name"] = base + "".join(random.choice(_GEN_CHARS) for _ in range(5))
+                if store.get(rt, namespace, m["name"]) is None:
+                    break
+        name = str(m.get("name") or "")
+        causes = _meta_causes(m)
+        if causes:
+            raise _invalid(rt, name, causes)
+        if rt.namespaced:
+            phase = store.namespace_phase(namespace)
+            if phase is None:
+                raise errors.not_found("", "namespaces", namespace)
+            if phase == "Terminating":
+                why = f"unable to create new content in namespace {namespace} because it is being terminated"
+                raise errors.forbidden(
+                    rt.group,
+                    rt.plural,
+                    name,
+                    why,
+                    [{"reason": "NamespaceTerminating", "message": why, "field": "metadata.namespace"}],
+                )
+        store.new_identity(obj, rt)
+        if "status" in rt.subresources:
+            obj.pop("status", None)
+        if (rt.group, rt.kind) == ("", "Namespace"):  # the namespace strategy's PrepareForCreate
+            obj["status"] = {"phase": "Active"}
+            obj["spec"] = {**(obj.get("spec") or {}), "finalizers": ["kubernetes"]}
+            m["labels"] = {**(m.get("labels") or {}), "kubernetes.io/metadata.name": name}
+        openapi = store.registry.openapi_schema(rt)
+        deps.apply_defaults(rt.group, rt.kind, obj, openapi)
+        causes = deps.validate(rt.group, rt.kind, obj, None, openapi)
+        if causes:
+            raise _invalid(rt, name, causes)
+        if store.get(rt, namespace, name) is not None:
+            raise errors.already_exists(rt.group, rt.plural, name)
+        store_alloc = allocator(store)
+        store_alloc.admit_create(rt.group, rt.kind, obj)
+        if tracked:
+            obj = deps.track_update(
+                None,
+                obj,
+                manager=manager,
+                schema=schema_of(store, rt),
+                api_version=rt.api_version,
+                now=now_rfc3339(),
+            )
+        result = store.commit(rt, obj, None, dry_run=dry_run)
+        if dry_run:
+            store_alloc.release(rt.group, rt.kind, obj)
+        elif crds.is_crd(rt):
+            result = crds.established(store, rt, result)
+        return result
+
+
+def allocator(store: Store) -> Any:
+    found = store.__dict__.get("_allocator")
+    if found is None:
+        found = store.__dict__.setdefault("_allocator", deps.allocator())
+    return found
+
+
+def check_identity(rt: ResourceType, name: str, namespace: str, obj: Obj) -> None:
+    m = meta(obj)
+    if m.get("name") and m["name"] != name:
+        raise errors.bad_request(
+            f"the name of the object ({m['name']}) does not match the name on the URL ({name})"
+        )
+    if rt.namespaced and m.get("namespace") and m["namespace"] != namespace:
+        raise errors.bad_request(
+            "the namespace of the provided object does not match the namespace sent on the request"
+        )
+
+
+def check_fresh(rt: ResourceType, old: Obj, obj: Obj) -> None:
+    """Optimistic concurrency: a resourceVersion in the body must be the stored one."""
+    rv = meta(obj).get("resourceVersion")
+    if rv and str(rv) != old["metadata"]["resourceVersion"]:
+        raise errors.conflict(rt.group, rt.plural, old["metadata"]["name"], errors.STALE)
+
+
+def mask(rt: ResourceType, old: Obj, new: Obj, subresource: str) -> Obj:
+    """What an endpoint may change: /status only status, the main resource everything but status."""
+    if subresource in ("status", "finalize"):
+        result = {k: v for k, v in old.items() if k not in ("status", "spec")}
+        result["metadata"] = dict(old["metadata"])
+        if isinstance(meta(new).get("managedFields"), list):
+            result["metadata"]["managedFields"] = new["metadata"]["managedFields"]
+        if subresource == "status":
+            if "spec" in old:
+                result["spec"] = old["spec"]
+            if new.get("status") is not None:
+                result["status"] = new["status"]
+        else:
+            spec = dict(old.get("spec") or {})
+            spec["finalizers"] = list((new.get("spec") or {}).get("finalizers") or [])
+            result["spec"] = spec
+            if "status" in old:
+                result["status"] = old["status"]
+        return result
+    if "status" in rt.subresources:
+        if "status" in old:
+            new["status"] = old["status"]
+        else:
+            new.pop("status", None)
+    return new
+
+
+def keep_identity(rt: ResourceType, old: Obj, new: Obj) -> list[dict[str, Any]]:
+    """Server-owned metadata comes from the stored object; returns causes for illegal changes."""
+    m, om = meta(new), old["metadata"]
+    causes = []
+    if m.get("uid") and m["uid"] != om.get("uid"):
+        causes.append(errors.field_cause("metadata.uid", f'Invalid value: "{m["uid"]}": field is immutable'))
+    for k in (
+        "uid",
+        "creationTimestamp",
+        "name",
+        "namespace",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+        "generation",
+    ):
+        if k in om:
+            m[k] = om[k]
+        else:
+            m.pop(k, None)
+    if om.get("deletionTimestamp"):
+        added = [f for f in (m.get("finalizers") or []) if f not in (om.get("finalizers") or [])]
+        if added:
+            causes.append(
+                errors.field_cause(
+                    "metadata.finalizers",
+                    "Forbidden: no new finalizers can be added if the object is being deleted",
+                    "FieldValueForbidden",
+                )
+            )
+    return causes + _meta_causes(m)
+
+
+def finish_update(
+    store: Store,
+    rt: ResourceType,
+    old: Obj,
+    new: Obj,
+    *,
+    subresource: str,
+    dry_run: bool,
+    manager: str,
+    tracked: bool,
+) -> Obj:
+    """Defaults, validation, managedFields, then the write (or the deletion when the last finalizer went)."""
+    causes = keep_identity(rt, old, new)
+    name = old["metadata"]["name"]
+    if causes:
+        raise _invalid(rt, name, causes)
+    openapi = store.registry.openapi_schema(rt)
+    deps.apply_defaults(rt.group, rt.kind, new, openapi)
+    causes = deps.validate(rt.group, rt.kind, new, old, openapi)
+    if causes:
+        raise _invalid(rt, name, causes)
+    if tracked:
+        new = deps.track_update(
+            old,
+            new,
+            manager=manager,
+            schema=schema_of(store, rt),
+            api_version=rt.api_version,
+            now=now_rfc3339(),
+            subresource=subresource,
+        )
+    result = store.commit(rt, new, old, dry_run=dry_run)
+    if result is old or dry_run:
+        return result
+    rm = result["metadata"]
+    if (
+        rm.get("deletionTimestamp")
+        and not rm.get("finalizers")
+        and not (rt.kind == "Namespace" and (result.get("spec") or {}).get("finalizers"))
+    ):
+        from kubesim import deletion
+
+        deletion.remove_now(store, rt, result)
+        return result
+    if crds.is_crd(rt):
+        crds.reregister(store, result)
+    return result
+
+
+def update(
+    store: Store,
+    rt: ResourceType,
+    namespace: str,
+    name: str,
+    body: Any,
+    *,
+    subresource: str,
+    dry_run: bool,
+    manager: str,
+) -> Obj:
+    """PUT of a whole object (or of its /status or /finalize)."""
+    obj = check_type(rt, body)
+    check_identity(rt, name, namespace, obj)
+    with store.lock:
+        old = store.require(rt, namespace, name)
+        check_fresh(rt, old, obj)
+        new = mask(rt, old, clone(obj), subresource)
+        return finish_update(
+            store, rt, old, new, subresource=subresource, dry_run=dry_run, manager=manager, tracked=True
+        )
