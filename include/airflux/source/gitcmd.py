@@ -84,10 +84,10 @@ def classify(stderr: str, *, timed_out: bool) -> GitFailure:
         return GitFailure("timed out", "", True)
     if any(m in text for m in _AUTH_MARKERS):
         return GitFailure("authentication failed", detail, False)
-    if any(m in text for m in _NETWORK_MARKERS):
-        return GitFailure("remote unreachable", detail, True)
     if any(m in text for m in _NOT_FOUND_MARKERS):
         return GitFailure("repository not found", detail, False)
+    if any(m in text for m in _NETWORK_MARKERS):
+        return GitFailure("remote unreachable", detail, True)
     return GitFailure("git failed", detail, True)
 
 

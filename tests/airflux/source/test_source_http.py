@@ -148,3 +148,9 @@ def test_process_list_scan_detects_a_visible_secret(http_server, tmp_path):
         proc.kill()
         proc.wait()
     assert any(PASSWORD in line for line in http_server.leaked_in_cmdline)
+
+
+def test_missing_repository_over_http_is_terminal(make_repo, http_server):
+    with pytest.raises(SourceError, match="repository not found") as err:
+        resolve(make_repo(f"{http_server.base}/no-such-repo.git"))
+    assert err.value.retryable is False
