@@ -49,7 +49,8 @@ def suspended_note(app: Kustomization) -> str:
     return (
         f"Suspended: `spec.suspend: true` in {app.origin.file} (document {app.origin.doc}). "
         "Airflux does not reconcile this app: the DAG has no schedule and a manual run skips every task. "
-        "Set `suspend: false` (or remove it) to resume."
+        "Set `suspend: false` (or remove it) to resume; a DAG first created while suspended starts "
+        "paused, so unpause it once."
     )
 
 

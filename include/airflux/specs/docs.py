@@ -23,6 +23,22 @@ with the id `ks.<namespace>.<name>`.
 - Documents of other Flux kinds (HelmRelease, HelmRepository, Provider, Alert, Receiver, ...) are not
   supported yet: they are ignored with a message, and do not affect the other apps.
 - A Kustomization's `sourceRef` must name a GitRepository defined under the apps directory.
+
+## How a Kustomization becomes a DAG
+
+| DAG setting | from |
+|---|---|
+| id | `ks.<metadata.namespace>.<metadata.name>` |
+| tasks | `fetch_source` → `render` (→ `diff` → `apply` → `notify` as the stages land) |
+| schedule | every `spec.interval`; `max_active_runs=1`, no catch-up |
+| retries | as many as fit in one interval, `spec.retryInterval` apart (none with the default, the next run retries) |
+| execution timeout | `spec.timeout` for each task |
+| tags | `airflux`, `kustomization`, `namespace:<namespace>`, `source:<GitRepository name>` (+ `suspended`) |
+| docs | repository, revision selector, path, and the file that defines the app |
+
+`spec.suspend: true` → the DAG has no schedule, is created paused, says why in its docs, and a manual
+run skips every task. Definition errors are shown as the Airflow import error of
+`dags/airflux_app_errors.py`, one line per problem; every valid app keeps its DAG.
 """
 
 
