@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from kubesim import deletion, deps, errors, patches, routing, scale, selectors, watch, writes
+from kubesim import deletion, errors, patches, routing, scale, selectors, tables, watch, writes
 from kubesim.store import Obj, Store
 
 if TYPE_CHECKING:
@@ -42,6 +42,9 @@ class Request:
     headers: dict[str, str]          # lower-case names
     body: bytes = b""
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+TRUE = ("1", "t", "T", "TRUE", "true", "True")   # Go's strconv.ParseBool
 
 
 def dumps(obj: Any) -> bytes:
@@ -101,7 +104,7 @@ def _render_one(store: Store, rt: ResourceType, obj: Obj, req: Request, code: in
     fmt, as_kind = negotiate(req.headers.get("accept", ""))
     obj = _versioned(rt, obj)
     if as_kind == "Table" and obj.get("kind") != "Status":
-        table = deps.to_table(rt, [obj], {"resourceVersion": obj["metadata"].get("resourceVersion", "")},
+        table = tables.to_table(rt, [obj], {"resourceVersion": obj["metadata"].get("resourceVersion", "")},
                               include_object=req.params.get("includeObject", "Metadata"), now=time.time())
         return encode(table, fmt, code)
     if as_kind == "PartialObjectMetadata" and obj.get("kind") != "Status":
@@ -153,7 +156,7 @@ def list_objects(store: Store, rt: ResourceType, namespace: str | None, req: Req
             list_meta["remainingItemCount"] = len(items) - limit
         items = items[:limit]
     if as_kind == "Table":
-        table = deps.to_table(rt, [_versioned(rt, o) for o in items], list_meta,
+        table = tables.to_table(rt, [_versioned(rt, o) for o in items], list_meta,
                               include_object=req.params.get("includeObject", "Metadata"), now=time.time())
         return encode(table, fmt)
     if as_kind == "PartialObjectMetadata":
@@ -234,7 +237,7 @@ def handle(store: Store, req: Request) -> Response | watch.WatchRequest:
     rt, ns, name, sub = route.rt, route.namespace, route.name, route.subresource
     method = req.method
     if method == "GET":
-        if route.legacy_watch or (not name and req.params.get("watch") in ("true", "1")):
+        if route.legacy_watch or (not name and req.params.get("watch") in TRUE):
             if name:
                 return watch.parse(rt, ns, selectors.make_filter(None, f"metadata.name={name}", rt.group, rt.kind),
                                    req.params)
@@ -266,7 +269,7 @@ def handle(store: Store, req: Request) -> Response | watch.WatchRequest:
         if not name:
             raise errors.method_not_allowed()
         ctype = req.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        force = req.params.get("force") in ("true", "1")
+        force = req.params.get("force") in TRUE
         if force and ctype != patches.APPLY_PATCH:
             raise errors.bad_request("force is only allowed for apply patches")
         if sub == "scale":

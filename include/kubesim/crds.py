@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kubesim import deps
+from kubesim import schema, ssa
 from kubesim.store import Obj, Store, now_rfc3339
 
 if TYPE_CHECKING:
@@ -58,11 +58,11 @@ def established(store: Store, rt: ResourceType, crd: Obj) -> Obj:
     new = dict(crd)
     new["metadata"] = dict(crd["metadata"])
     new["status"] = status
-    new = deps.track_update(
+    new = ssa.track_update(
         crd,
         new,
         manager="kube-apiserver",
-        schema=None,
+        schema=schema.schema_for(rt.group, rt.kind, None),
         api_version=rt.api_version,
         now=now,
         subresource="status",

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 
-from kubesim import deletion, deps, writes
+from kubesim import controllers, deletion, ssa, writes
 from kubesim.store import Store, now_rfc3339
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ def tick(store: Store, now: float | None = None) -> int:
             if obj["metadata"].get("deletionTimestamp"):
                 continue
             try:
-                status, delay = deps.reconcile(rt.group, rt.kind, obj, since=store.since(key), now=now)
+                status, delay = controllers.reconcile(rt.group, rt.kind, obj, since=store.since(key), now=now)
             except Exception:  # a controller bug must not stop the loop
                 log.exception("controller for %s failed", rt.kind)
                 continue
@@ -42,7 +42,7 @@ def tick(store: Store, now: float | None = None) -> int:
                 new = dict(obj)
                 new["metadata"] = dict(obj["metadata"])
                 new["status"] = status
-                new = deps.track_update(obj, new, manager=MANAGER, schema=writes.schema_of(store, rt),
+                new = ssa.track_update(obj, new, manager=MANAGER, schema=writes.schema_of(store, rt),
                                         api_version=rt.api_version, now=now_rfc3339(now), subresource="status")
                 if store.commit(rt, new, obj) is not obj:
                     writes_made += 1

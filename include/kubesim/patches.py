@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import jsonpatch
 import yaml
 
-from kubesim import deps, errors, writes
+from kubesim import errors, smp, ssa, writes
 from kubesim.store import Obj, Store, clone, meta, now_rfc3339
 
 if TYPE_CHECKING:
@@ -62,14 +62,14 @@ def _patched(store: Store, rt: ResourceType, current: Obj, raw: bytes, content_t
         doc = decode_json(raw)
         if not isinstance(doc, dict):
             raise errors.bad_request("json: cannot unmarshal into Go value of type map[string]interface {}")
-        result = deps.json_merge_patch(current, doc)
+        result = smp.json_merge_patch(current, doc)
     elif content_type == STRATEGIC_PATCH:
         doc = decode_json(raw)
         if not isinstance(doc, dict):
             raise errors.bad_request("json: cannot unmarshal into Go value of type map[string]interface {}")
         try:
-            result = deps.strategic_merge_patch(current, doc, writes.schema_of(store, rt))
-        except deps.PatchError as exc:
+            result = smp.strategic_merge_patch(current, doc, writes.schema_of(store, rt))
+        except smp.PatchError as exc:
             raise errors.ApiError(422, "Invalid", str(exc)) from None
     else:
         raise errors.unsupported_media_type(CR_PATCH_TYPES if rt.is_custom else errors.PATCH_TYPES)
@@ -205,8 +205,8 @@ def apply(
             if meta(config).get("resourceVersion"):
                 raise errors.not_found(rt.group, rt.plural, name)
             try:
-                merged = deps.apply(None, config, **kwargs)
-            except deps.ApplyConflict as exc:  # cannot happen without a live object, but keep the shape
+                merged = ssa.apply(None, config, **kwargs)
+            except ssa.ApplyConflict as exc:  # cannot happen without a live object, but keep the shape
                 message, causes = _conflict_message(None, exc.conflicts)
                 raise errors.apply_conflict(message, causes) from None
             if rt.namespaced:
@@ -216,8 +216,8 @@ def apply(
             ), 201
         writes.check_fresh(rt, live, config)
         try:
-            merged = deps.apply(clone(live), config, **kwargs)
-        except deps.ApplyConflict as exc:
+            merged = ssa.apply(clone(live), config, **kwargs)
+        except ssa.ApplyConflict as exc:
             message, causes = _conflict_message(live, exc.conflicts)
             raise errors.apply_conflict(message, causes) from None
         meta(merged)["resourceVersion"] = live["metadata"]["resourceVersion"]

@@ -44,10 +44,9 @@ def parse(registry: Registry, path: str) -> Route | None:
         legacy_watch = True
         rest = rest[1:]
     namespace: str | None = None
-    if rest and rest[0] == "namespaces" and len(rest) > 1:
-        if len(rest) > 2 and rest[2] not in NAMESPACE_SUBRESOURCES:
-            namespace = rest[1]
-            rest = rest[2:]
+    if rest and rest[0] == "namespaces" and len(rest) > 2 and rest[2] not in NAMESPACE_SUBRESOURCES:
+        namespace = rest[1]
+        rest = rest[2:]
     if not rest or len(rest) > 3:
         raise not_found_page()
     rt = registry.lookup(group, version, rest[0])

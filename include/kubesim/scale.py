@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import jsonpatch
 
-from kubesim import deps, errors, patches, writes
+from kubesim import errors, patches, smp, writes
 from kubesim.store import Obj, Store, clone
 
 if TYPE_CHECKING:
@@ -116,12 +116,12 @@ def patch(store: Store, rt: ResourceType, namespace: str, name: str, raw: bytes,
             doc = patches.decode_json(raw)
             if not isinstance(doc, dict):
                 raise errors.bad_request("the patch is not a JSON object")
-            result = deps.json_merge_patch(current, doc)
+            result = smp.json_merge_patch(current, doc)
         elif content_type == patches.APPLY_PATCH:
             doc = patches.decode_yaml(raw)
             if not isinstance(doc, dict):
                 raise errors.bad_request("the apply configuration is not an object")
-            result = deps.json_merge_patch(current, {"spec": doc.get("spec") or {}})
+            result = smp.json_merge_patch(current, {"spec": doc.get("spec") or {}})
         else:
             raise errors.unsupported_media_type(errors.PATCH_TYPES)
         patches.check_patched_rv(rt, old, result)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 Filter = Callable[[Obj], bool] | None
 DEFAULT_TIMEOUT = 1800.0
+TRUE = ("1", "t", "T", "TRUE", "true", "True")   # Go's strconv.ParseBool
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,9 @@ def parse(rt: ResourceType, namespace: str | None, flt: Filter, params: dict[str
         namespace,
         flt,
         rv,
-        params.get("allowWatchBookmarks") in ("true", "1"),
+        params.get("allowWatchBookmarks") in TRUE,
         timeout,
-        None if send_initial is None else send_initial in ("true", "1"),
+        None if send_initial is None else send_initial in TRUE,
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
-from kubesim import crds, deps, errors
+from kubesim import crds, defaults, errors, schema, ssa, validation
 from kubesim.store import Obj, Store, clone, meta, now_rfc3339
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ def schema_of(store: Store, rt: ResourceType) -> Any:
     key = (rt, store.registry.generation)
     found = cache.get(key)
     if found is None:
-        found = deps.schema_for(rt.group, rt.kind, store.registry.openapi_schema(rt))
+        found = schema.schema_for(rt.group, rt.kind, store.registry.openapi_schema(rt))
         cache[key] = found
     return found
 
@@ -133,8 +133,8 @@ def create(
             obj["spec"] = {**(obj.get("spec") or {}), "finalizers": ["kubernetes"]}
             m["labels"] = {**(m.get("labels") or {}), "kubernetes.io/metadata.name": name}
         openapi = store.registry.openapi_schema(rt)
-        deps.apply_defaults(rt.group, rt.kind, obj, openapi)
-        causes = deps.validate(rt.group, rt.kind, obj, None, openapi)
+        defaults.apply_defaults(rt.group, rt.kind, obj, openapi_schema=openapi)
+        causes = validation.validate(rt.group, rt.kind, obj, None, openapi_schema=openapi)
         if causes:
             raise _invalid(rt, name, causes)
         if store.get(rt, namespace, name) is not None:
@@ -142,7 +142,7 @@ def create(
         store_alloc = allocator(store)
         store_alloc.admit_create(rt.group, rt.kind, obj)
         if tracked:
-            obj = deps.track_update(
+            obj = ssa.track_update(
                 None,
                 obj,
                 manager=manager,
@@ -161,7 +161,7 @@ def create(
 def allocator(store: Store) -> Any:
     found = store.__dict__.get("_allocator")
     if found is None:
-        found = store.__dict__.setdefault("_allocator", deps.allocator())
+        found = store.__dict__.setdefault("_allocator", defaults.Allocator())
     return found
 
 
@@ -260,12 +260,12 @@ def finish_update(
     if causes:
         raise _invalid(rt, name, causes)
     openapi = store.registry.openapi_schema(rt)
-    deps.apply_defaults(rt.group, rt.kind, new, openapi)
-    causes = deps.validate(rt.group, rt.kind, new, old, openapi)
+    defaults.apply_defaults(rt.group, rt.kind, new, openapi_schema=openapi)
+    causes = validation.validate(rt.group, rt.kind, new, old, openapi_schema=openapi)
     if causes:
         raise _invalid(rt, name, causes)
     if tracked:
-        new = deps.track_update(
+        new = ssa.track_update(
             old,
             new,
             manager=manager,
