@@ -46,6 +46,8 @@ class ResourceType:
     has_generation: bool = True  # metadata.generation maintained (spec-bearing kinds, CRs)
     list_kind_name: str = ""  # CRD spec.names.listKind when it is not "<Kind>List"
     crd_name: str = ""  # metadata.name of the defining CRD; "" for built-in kinds
+    # CRD additionalPrinterColumns of this version: (name, type, format, description, priority, jsonPath)
+    printer_columns: tuple[tuple[str, str, str, str, int, str], ...] = ()
 
     @property
     def api_version(self) -> str:
@@ -215,6 +217,24 @@ def version_priority_key(version: str) -> tuple[int, int, int, str]:
     return (stage, -major, -minor, "")
 
 
+def _printer_columns(cols: Any) -> tuple[tuple[str, str, str, str, int, str], ...]:
+    out = []
+    for c in cols if isinstance(cols, list) else []:
+        if isinstance(c, dict) and c.get("name") and c.get("jsonPath"):
+            priority = c.get("priority")
+            out.append(
+                (
+                    str(c["name"]),
+                    str(c.get("type") or "string"),
+                    str(c.get("format") or ""),
+                    str(c.get("description") or ""),
+                    priority if isinstance(priority, int) else 0,
+                    str(c["jsonPath"]),
+                )
+            )
+    return tuple(out)
+
+
 class Registry:
     """Thread-safe map of served resource types; built-ins are registered at construction."""
 
@@ -330,6 +350,7 @@ class Registry:
                     has_generation=True,
                     list_kind_name=list_kind,
                     crd_name=crd_name,
+                    printer_columns=_printer_columns(v.get("additionalPrinterColumns")),
                 )
             )
         return sorted(out, key=lambda rt: version_priority_key(rt.version))
