@@ -298,10 +298,12 @@ def _merge_with_order(orig: dict[str, Any], patch: dict[str, Any], field: str, o
         raise _fail("invalid patch format of setElementOrder list", cpath)
     meta = schema.patch_meta(cpath)
     merge_key = meta.merge_key
-    ov = orig.get(field)
-    pv = patch.get(field)
-    found_o = isinstance(ov, list)
-    found_p = isinstance(pv, list)
+    raw_o = orig.get(field)
+    raw_p = patch.get(field)
+    found_o = isinstance(raw_o, list)
+    found_p = isinstance(raw_p, list)
+    ov: list[Any] = raw_o if isinstance(raw_o, list) else []
+    pv: list[Any] = raw_p if isinstance(raw_p, list) else []
     if found_p:
         for item in pv:
             if isinstance(item, dict) and _DIRECTIVE in item:
@@ -318,4 +320,4 @@ def _merge_with_order(orig: dict[str, Any], patch: dict[str, Any], field: str, o
         return
     in_order = [x for x in merged if _index(order, x, merge_key) >= 0]
     server_only = [x for x in merged if _index(order, x, merge_key) < 0]
-    orig[field] = _normalize_order(in_order, server_only, order, ov if found_o else [], merge_key)
+    orig[field] = _normalize_order(in_order, server_only, order, ov, merge_key)

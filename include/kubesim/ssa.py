@@ -211,7 +211,7 @@ def _merge_list(lhs: list[Any], rhs: list[Any], path: Path, schema: Schema, lt: 
     for pe, item in zip(lpes, lhs, strict=True):
         lobs.setdefault(pe, item)
 
-    def item(pe: str) -> Any:
+    def merged_item(pe: str) -> Any:
         r = robs[pe]
         lv = lobs.get(pe)
         if lt == "map" and type(lv) is dict and type(r) is dict:
@@ -229,7 +229,7 @@ def _merge_list(lhs: list[Any], rhs: list[Any], path: Path, schema: Schema, lt: 
             pe = lpes[li]
             if pe == rpes[ri]:
                 merged_r.add(pe)
-                out.append(item(pe))
+                out.append(merged_item(pe))
                 li += 1
                 ri += 1
                 si += 1
@@ -250,7 +250,7 @@ def _merge_list(lhs: list[Any], rhs: list[Any], path: Path, schema: Schema, lt: 
         if ri < len(rpes):
             pe = rpes[ri]
             merged_r.add(pe)
-            out.append(item(pe))
+            out.append(merged_item(pe))
             ri += 1
             if next_shared is not None and next_shared == pe:
                 si += 1
