@@ -6,8 +6,10 @@ problem with its file, document, object (Kind/namespace/name) and field, while e
 its DAG. When all definitions are valid this file imports cleanly and the error disappears.
 """
 
-from airflux.specs import DefinitionErrors, load_apps
+from pathlib import Path
 
-_errors = load_apps().errors
+from airflux.specs import DefinitionErrors, apps_dir_from_env, load_apps
+
+_errors = load_apps(apps_dir_from_env(default=Path(__file__).resolve().parents[1] / "apps")).errors
 if _errors:
     raise DefinitionErrors(_errors)

@@ -5,7 +5,11 @@ Every valid definition gets its DAG here. Broken definitions are reported by the
 its DAGs stale, so one bad app would stop every other app.
 """
 
-from airflux.specs import load_apps
+from pathlib import Path
+
+from airflux.specs import apps_dir_from_env, load_apps
 from airflux_ops.factory import app_dags
 
-globals().update(app_dags(load_apps()))
+# Without AIRFLUX_APPS_DIR: the apps/ next to this dags/ folder, whatever the working directory.
+APPS_DIR = apps_dir_from_env(default=Path(__file__).resolve().parents[1] / "apps")
+globals().update(app_dags(load_apps(APPS_DIR)))

@@ -5,6 +5,14 @@ problems are reported.
 """
 
 from airflux.specs.errors import DefinitionError, DefinitionErrors, UnsupportedDocument
-from airflux.specs.loader import AppSet, load_apps, load_file
+from airflux.specs.loader import AppSet, apps_dir_from_env, load_apps, load_file
 
-__all__ = ["AppSet", "DefinitionError", "DefinitionErrors", "UnsupportedDocument", "load_apps", "load_file"]
+__all__ = [
+    "AppSet",
+    "DefinitionError",
+    "DefinitionErrors",
+    "UnsupportedDocument",
+    "apps_dir_from_env",
+    "load_apps",
+    "load_file",
+]

@@ -54,8 +54,9 @@ class AppSet:
         return tuple(error for error in self.errors if error.file == file)
 
 
-def apps_dir_from_env() -> Path:
-    return Path(os.environ.get(APPS_DIR_ENV) or DEFAULT_APPS_DIR)
+def apps_dir_from_env(*, default: Path | None = None) -> Path:
+    """``$AIRFLUX_APPS_DIR``, else ``default``, else ``apps`` in the working directory."""
+    return Path(os.environ.get(APPS_DIR_ENV) or default or DEFAULT_APPS_DIR)
 
 
 def definition_files(apps_dir: Path) -> list[Path]:
