@@ -3,7 +3,8 @@
 Every rendered object is dry-run applied (server-side, in parallel) and compared with the live
 object after normalisation. Any dry-run failure fails the whole stage with every failing object
 listed, so a bad set is never half-applied. Objects whose kind comes from a CRD in the same set
-are "created" without a dry-run (the server cannot validate them yet). An object whose live
+are "created" without a dry-run (the server cannot validate them yet), and so are objects in a
+Namespace the set creates. An object whose live
 resourceVersion and config digest match what the inventory recorded after our last apply cannot
 have drifted and skips its dry-run: that keeps a no-op reconcile cheap.
 """
@@ -108,6 +109,10 @@ def diff(client: KubeClient, objects: Sequence[dict[str, Any]], *, options: Diff
     failures += [(ref, "defined more than once in the render") for ref, n in seen.items() if n > 1]
 
     live = _live_by_ref(client, resolved, dag_id=options.dag_id, workers=options.workers)
+    # Objects in a Namespace this set creates cannot be dry-run yet (the server rejects them until the
+    # Namespace exists); like custom resources of a CRD in the set, they are created in stage order.
+    new_namespaces = {r.ref.name for r in resolved if r.ref.kind == "Namespace" and r.ref.group == ""
+                      and r.ref not in live and client.get(r.obj) is None}
     recorded = options.inventory.as_map() if options.inventory else {}
     manager = client.options.field_manager
 
@@ -116,6 +121,9 @@ def diff(client: KubeClient, objects: Sequence[dict[str, Any]], *, options: Diff
         if r.info is None:
             return Change(r.ref, Action.CREATED, r.api_version, reason="kind defined in this set", digest=digest)
         policy = ssa_policy(r.obj)
+        if r.ref.namespace in new_namespaces and policy is not SsaPolicy.IGNORE:
+            return Change(r.ref, Action.CREATED, r.api_version, reason="namespace created by this set",
+                          digest=digest)
         if policy is SsaPolicy.IGNORE:
             return Change(r.ref, Action.SKIPPED, r.api_version, reason="ssa: Ignore", digest=digest)
         current = live.get(r.ref)

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from airflux.kube import ClientOptions, KubeClient, RetryPolicy
-
-
-@pytest.fixture
-def kubesim(request: pytest.FixtureRequest) -> Any:
-    # Until kubesim's own plugin is registered, tests that need a cluster skip instead of erroring.
-    if importlib.util.find_spec("kubesim.testing") is None:
-        pytest.skip("kubesim.testing is not available yet")
-    return request.getfixturevalue("kubesim")
 
 
 @pytest.fixture

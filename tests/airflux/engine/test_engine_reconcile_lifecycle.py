@@ -121,7 +121,10 @@ def test_objects_we_do_not_own_or_that_opt_out_survive_pruning(client: KubeClien
     reconcile(client, app(extra=[keep, adopted, extra_ns, ours_in_extra]), dag_id=DAG_ID)
     # Someone else takes over one object and puts their own object into our namespace.
     _kubectl(kubesim, "-n", "shop", "label", "--overwrite", "configmap/adopted", f"{OWNER_LABEL}=ks.team.other")
-    _kubectl(kubesim, "-n", "extra", "create", "configmap", "theirs", "--from-literal=a=b")
+    # (kubectl create sends protobuf, which kubesim does not accept yet; a server-side apply is JSON/YAML.)
+    theirs = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: theirs\n  namespace: extra\ndata:\n  a: b\n"
+    proc = kubesim.kubectl("apply", "--server-side", "--field-manager=someone", "-f", "-", input=theirs)
+    assert proc.returncode == 0, proc.stderr
 
     result = reconcile(client, app(), dag_id=DAG_ID)
     assert _live(client, "v1", "ConfigMap", "keep") is not None
