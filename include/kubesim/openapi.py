@@ -16,6 +16,7 @@ import json
 import threading
 from typing import Any
 
+from kubesim import openapi_kinds as kinds_table
 from kubesim import openapi_types as t
 from kubesim.openapi_paths import gv_paths, v2_paths
 from kubesim.resources import Registry, ResourceType
@@ -78,7 +79,9 @@ definition_name = t.definition_name
 
 def _short_index() -> dict[str, str]:
     index: dict[str, str] = {}
-    names = [name for name, _, _ in t.TYPES] + [definition_name(gv, k) for gv, k in t.KINDS]
+    names = [name for name, _, _ in (t.TYPES + kinds_table.GROUP_TYPES)] + [
+        definition_name(gv, kind) for gv, kind in kinds_table.KINDS
+    ]
     for name in names:
         short = name.rsplit(".", 1)[1]
         if short in index:
@@ -195,9 +198,9 @@ def _list_schema(group_version: str, kind: str, list_kind: str) -> dict[str, Any
 
 def _builtin_definitions() -> dict[str, dict[str, Any]]:
     defs: dict[str, dict[str, Any]] = copy.deepcopy(_EXTRA_DEFS)
-    for name, desc, fields in t.TYPES:
+    for name, desc, fields in t.TYPES + kinds_table.GROUP_TYPES:
         defs[name] = _object(desc, fields)
-    for (gv, kind), (desc, fields) in t.KINDS.items():
+    for (gv, kind), (desc, fields) in kinds_table.KINDS.items():
         defs[definition_name(gv, kind)] = _kind_schema(gv, kind, desc, _object(desc, fields))
     return defs
 

@@ -54,1425 +54,270 @@ _WORKLOAD_SPEC = {
 }
 _CONDITIONS_MAP = "map=type mk=type ps=merge"
 
+# fmt: off
 # (definition name, description, fields)
 TYPES: list[tuple[str, str, dict[str, str]]] = [
     # ---- meta ----
-    (
-        f"{META}.ObjectMeta",
-        "ObjectMeta is metadata that all persisted resources must have.",
-        {
-            "name": "str # Name must be unique within a namespace.",
-            "generateName": "str # Optional prefix used by the server to generate a unique name.",
-            "namespace": "str # Namespace defines the space within which each name must be unique.",
-            "uid": "str",
-            "resourceVersion": "str",
-            "generation": "i64",
-            "creationTimestamp": "time",
-            "deletionTimestamp": "time",
-            "deletionGracePeriodSeconds": "i64",
-            "labels": "map # Map of string keys and values that can be used to organize and categorize objects.",
-            "annotations": "map # Unstructured key value map stored with a resource.",
-            "ownerReferences": "[]OwnerReference map=uid mk=uid ps=merge",
-            "finalizers": "[]str set ps=merge",
-            "managedFields": "[]ManagedFieldsEntry atomic",
-        },
-    ),
-    (
-        f"{META}.ListMeta",
-        "ListMeta describes metadata that synthetic resources must have.",
-        {
-            "resourceVersion": "str",
-            "continue": "str",
-            "remainingItemCount": "i64",
-            "selfLink": "str",
-        },
-    ),
-    (
-        f"{META}.LabelSelector",
-        "A label selector is a label query over a set of resources.",
-        {
-            "matchLabels": "map",
-            "matchExpressions": "[]LabelSelectorRequirement atomic",
-        },
-    ),
-    (
-        f"{META}.LabelSelectorRequirement",
-        "A selector requirement.",
-        {
-            "key": "!str",
-            "operator": "!str",
-            "values": "[]str atomic",
-        },
-    ),
-    (
-        f"{META}.OwnerReference",
-        "OwnerReference identifies an owning object.",
-        {
-            "apiVersion": "!str",
-            "kind": "!str",
-            "name": "!str",
-            "uid": "!str",
-            "controller": "bool",
-            "blockOwnerDeletion": "bool",
-        },
-    ),
-    (
-        f"{META}.ManagedFieldsEntry",
-        "A workflow-id, a FieldSet and the group version of the resource.",
-        {
-            "manager": "str",
-            "operation": "str",
-            "apiVersion": "str",
-            "time": "time",
-            "fieldsType": "str",
-            "fieldsV1": "obj",
-            "subresource": "str",
-        },
-    ),
-    (
-        f"{META}.Condition",
-        "Condition contains details for one aspect of the current state.",
-        {
-            **_COND,
-            "observedGeneration": "i64",
-            "lastTransitionTime": "!time",
-            "reason": "!str",
-            "message": "!str",
-        },
-    ),
-    (
-        f"{META}.Status",
-        "Status is a return value for calls that don't return other objects.",
-        {
-            "apiVersion": "str",
-            "kind": "str",
-            "metadata": "ListMeta",
-            "status": "str",
-            "message": "str",
-            "reason": "str",
-            "details": "obj",
-            "code": "int",
-        },
-    ),
-    (
-        f"{META}.DeleteOptions",
-        "DeleteOptions may be provided when deleting an API object.",
-        {
-            "apiVersion": "str",
-            "kind": "str",
-            "dryRun": "[]str atomic",
-            "gracePeriodSeconds": "i64",
-            "orphanDependents": "bool",
-            "preconditions": "obj",
-            "propagationPolicy": "str",
-        },
-    ),
+    (f"{META}.ObjectMeta", "ObjectMeta is metadata that all persisted resources must have.", {
+        "name": "str # Name must be unique within a namespace.",
+        "generateName": "str # Optional prefix used by the server to generate a unique name.",
+        "namespace": "str # Namespace defines the space within which each name must be unique.",
+        "uid": "str", "resourceVersion": "str", "generation": "i64", "creationTimestamp": "time",
+        "deletionTimestamp": "time", "deletionGracePeriodSeconds": "i64",
+        "labels": "map # Map of string keys and values that can be used to organize and categorize objects.",
+        "annotations": "map # Unstructured key value map stored with a resource.",
+        "ownerReferences": "[]OwnerReference map=uid mk=uid ps=merge", "finalizers": "[]str set ps=merge",
+        "managedFields": "[]ManagedFieldsEntry atomic",
+    }),
+    (f"{META}.ListMeta", "ListMeta describes metadata that synthetic resources must have.", {
+        "resourceVersion": "str", "continue": "str", "remainingItemCount": "i64", "selfLink": "str",
+    }),
+    (f"{META}.LabelSelector", "A label selector is a label query over a set of resources.", {
+        "matchLabels": "map", "matchExpressions": "[]LabelSelectorRequirement atomic",
+    }),
+    (f"{META}.LabelSelectorRequirement", "A selector requirement.", {
+        "key": "!str", "operator": "!str", "values": "[]str atomic",
+    }),
+    (f"{META}.OwnerReference", "OwnerReference identifies an owning object.", {
+        "apiVersion": "!str", "kind": "!str", "name": "!str", "uid": "!str", "controller": "bool",
+        "blockOwnerDeletion": "bool",
+    }),
+    (f"{META}.ManagedFieldsEntry", "A workflow-id, a FieldSet and the group version of the resource.", {
+        "manager": "str", "operation": "str", "apiVersion": "str", "time": "time", "fieldsType": "str",
+        "fieldsV1": "obj", "subresource": "str",
+    }),
+    (f"{META}.Condition", "Condition contains details for one aspect of the current state.", {
+        **_COND, "observedGeneration": "i64", "lastTransitionTime": "!time", "reason": "!str",
+        "message": "!str",
+    }),
+    (f"{META}.Status", "Status is a return value for calls that don't return other objects.", {
+        "apiVersion": "str", "kind": "str", "metadata": "ListMeta", "status": "str", "message": "str",
+        "reason": "str", "details": "obj", "code": "int",
+    }),
+    (f"{META}.DeleteOptions", "DeleteOptions may be provided when deleting an API object.", {
+        "apiVersion": "str", "kind": "str", "dryRun": "[]str atomic", "gracePeriodSeconds": "i64",
+        "orphanDependents": "bool", "preconditions": "obj", "propagationPolicy": "str",
+    }),
     # ---- core/v1 ----
-    (
-        f"{CORE}.NamespaceSpec",
-        "NamespaceSpec describes the attributes on a Namespace.",
-        {"finalizers": "[]str atomic"},
-    ),
-    (
-        f"{CORE}.NamespaceStatus",
-        "NamespaceStatus is information about the current status of a Namespace.",
-        {
-            "phase": "str # Phase is the current lifecycle phase of the namespace (Active, Terminating).",
-            "conditions": "[]NamespaceCondition " + _CONDITIONS_MAP,
-        },
-    ),
+    (f"{CORE}.NamespaceSpec", "NamespaceSpec describes the attributes on a Namespace.", {"finalizers": "[]str atomic"}),
+    (f"{CORE}.NamespaceStatus", "NamespaceStatus is information about the current status of a Namespace.", {
+        "phase": "str # Phase is the current lifecycle phase of the namespace (Active, Terminating).",
+        "conditions": "[]NamespaceCondition " + _CONDITIONS_MAP,
+    }),
     (f"{CORE}.NamespaceCondition", "NamespaceCondition contains details about state of namespace.", _COND),
     (f"{CORE}.LocalObjectReference", "A reference to an object in the same namespace.", {"name": "str"}),
-    (
-        f"{CORE}.ObjectReference",
-        "ObjectReference contains enough information to inspect the referred object.",
-        {
-            "apiVersion": "str",
-            "kind": "str",
-            "name": "str",
-            "namespace": "str",
-            "uid": "str",
-            "resourceVersion": "str",
-            "fieldPath": "str",
-        },
+    (f"{CORE}.ObjectReference", "ObjectReference contains enough information to inspect the referred object.", {
+        "apiVersion": "str", "kind": "str", "name": "str", "namespace": "str", "uid": "str",
+        "resourceVersion": "str", "fieldPath": "str",
+    }),
+    (f"{CORE}.ServiceSpec", "ServiceSpec describes the attributes that a user creates on a service.", {
+        "ports": "[]ServicePort map=port,protocol mk=port ps=merge # The list of ports exposed by this service.",
+        "selector": "map mapatomic # Route service traffic to pods with label keys and values matching this.",
+        "clusterIP": "str", "clusterIPs": "[]str atomic",
+        "type": "str # ClusterIP, NodePort, LoadBalancer or ExternalName.", "externalIPs": "[]str atomic",
+        "sessionAffinity": "str", "loadBalancerIP": "str", "loadBalancerSourceRanges": "[]str atomic",
+        "externalName": "str", "externalTrafficPolicy": "str", "internalTrafficPolicy": "str",
+        "healthCheckNodePort": "int", "publishNotReadyAddresses": "bool", "ipFamilies": "[]str atomic",
+        "ipFamilyPolicy": "str", "allocateLoadBalancerNodePorts": "bool", "loadBalancerClass": "str",
+        "sessionAffinityConfig": "obj", "trafficDistribution": "str",
+    }),
+    (f"{CORE}.ServicePort", "ServicePort contains information on service's port.", {
+        "name": "str", "protocol": "str", "appProtocol": "str", "port": "!int", "targetPort": "ios",
+        "nodePort": "int",
+    }),
+    (f"{CORE}.ServiceStatus", "ServiceStatus represents the current status of a service.", {
+        "loadBalancer": "LoadBalancerStatus", "conditions": "[]Condition " + _CONDITIONS_MAP,
+    }),
+    (f"{CORE}.LoadBalancerStatus", "LoadBalancerStatus represents the status of a load-balancer.", {
+        "ingress": "[]LoadBalancerIngress atomic",
+    }),
+    (f"{CORE}.LoadBalancerIngress", "An ingress point for a load-balancer.", {
+        "ip": "str", "hostname": "str", "ipMode": "str", "ports": "[]obj atomic",
+    }),
+    (f"{CORE}.PodTemplateSpec", "PodTemplateSpec describes the data a pod should have when created from a template.", {
+        "metadata": "ObjectMeta", "spec": "PodSpec",
+    }),
+    (f"{CORE}.PodSpec", "PodSpec is a description of a pod.", {
+        "containers": "![]Container map=name mk=name ps=merge # List of containers belonging to the pod.",
+        "initContainers": "[]Container map=name mk=name ps=merge",
+        "ephemeralContainers": "[]obj map=name mk=name ps=merge",
+        "volumes": "[]Volume map=name mk=name ps=merge,retainKeys",
+        "imagePullSecrets": "[]LocalObjectReference map=name mk=name ps=merge",
+        "tolerations": "[]Toleration atomic", "hostAliases": "[]obj map=ip mk=ip ps=merge",
+        "topologySpreadConstraints": "[]obj map=topologyKey,whenUnsatisfiable mk=topologyKey ps=merge",
+        "restartPolicy": "str", "terminationGracePeriodSeconds": "i64", "activeDeadlineSeconds": "i64",
+        "dnsPolicy": "str", "nodeSelector": "map mapatomic", "serviceAccountName": "str",
+        "serviceAccount": "str", "automountServiceAccountToken": "bool", "nodeName": "str",
+        "hostNetwork": "bool", "hostPID": "bool", "hostIPC": "bool", "shareProcessNamespace": "bool",
+        "securityContext": "PodSecurityContext", "hostname": "str", "subdomain": "str", "affinity": "obj",
+        "schedulerName": "str", "priorityClassName": "str", "priority": "int", "dnsConfig": "obj",
+        "readinessGates": "[]obj atomic", "runtimeClassName": "str", "enableServiceLinks": "bool",
+        "preemptionPolicy": "str", "overhead": "map:qty", "setHostnameAsFQDN": "bool", "os": "obj",
+        "hostUsers": "bool", "schedulingGates": "[]obj map=name mk=name ps=merge",
+        "resourceClaims": "[]obj map=name mk=name ps=merge,retainKeys",
+        "resources": "ResourceRequirements",
+    }),
+    (f"{CORE}.Container", "A single application container that you want to run within a pod.", {
+        "name": "!str # Name of the container specified as a DNS_LABEL.",
+        "image": "str # Container image name.", "command": "[]str atomic", "args": "[]str atomic",
+        "workingDir": "str",
+        "ports": "[]ContainerPort map=containerPort,protocol mk=containerPort ps=merge",
+        "envFrom": "[]EnvFromSource atomic",
+        "env": "[]EnvVar map=name mk=name ps=merge # List of environment variables to set in the container.",
+        "resources": "ResourceRequirements", "resizePolicy": "[]obj atomic", "restartPolicy": "str",
+        "volumeMounts": "[]VolumeMount map=mountPath mk=mountPath ps=merge",
+        "volumeDevices": "[]obj map=devicePath mk=devicePath ps=merge", "livenessProbe": "Probe",
+        "readinessProbe": "Probe", "startupProbe": "Probe", "lifecycle": "Lifecycle",
+        "terminationMessagePath": "str", "terminationMessagePolicy": "str", "imagePullPolicy": "str",
+        "securityContext": "SecurityContext", "stdin": "bool", "stdinOnce": "bool", "tty": "bool",
+    }),
+    (f"{CORE}.ContainerPort", "ContainerPort represents a network port in a single container.", {
+        "name": "str", "hostPort": "int", "containerPort": "!int", "protocol": "str", "hostIP": "str",
+    }),
+    (f"{CORE}.EnvVar", "EnvVar represents an environment variable present in a Container.", {
+        "name": "!str", "value": "str", "valueFrom": "EnvVarSource",
+    }),
+    (f"{CORE}.VolumeMount", "VolumeMount describes a mounting of a Volume within a container.", {
+        "name": "!str", "mountPath": "!str", "readOnly": "bool", "subPath": "str", "subPathExpr": "str",
+        "mountPropagation": "str", "recursiveReadOnly": "str",
+    }),
+    (f"{CORE}.Volume", "Volume represents a named volume in a pod.", {
+        "name": "!str", "configMap": "ConfigMapVolumeSource", "secret": "SecretVolumeSource",
+        "emptyDir": "EmptyDirVolumeSource", "persistentVolumeClaim": "PersistentVolumeClaimVolumeSource",
+        "hostPath": "HostPathVolumeSource", "projected": "obj", "downwardAPI": "obj", "csi": "obj",
+        "ephemeral": "obj", "nfs": "obj", "image": "obj",
+    }),
+    (f"{CORE}.ResourceRequirements", "ResourceRequirements describes the compute resource requirements.", {
+        "limits": "map:qty", "requests": "map:qty", "claims": "[]obj map=name",
+    }),
+    (f"{CORE}.Toleration", "The pod this Toleration is attached to tolerates any taint that matches.", {
+        "key": "str", "operator": "str", "value": "str", "effect": "str", "tolerationSeconds": "i64",
+    }),
+    (f"{CORE}.PodStatus", "PodStatus represents information about the status of a pod.", {
+        "phase": "str # Pending, Running, Succeeded, Failed or Unknown.",
+        "conditions": "[]PodCondition " + _CONDITIONS_MAP, "message": "str", "reason": "str",
+        "hostIP": "str", "podIP": "str", "podIPs": "[]obj map=ip mk=ip ps=merge",
+        "hostIPs": "[]obj atomic", "startTime": "time",
+        "initContainerStatuses": "[]ContainerStatus atomic",
+        "containerStatuses": "[]ContainerStatus atomic", "qosClass": "str", "observedGeneration": "i64",
+    }),
+    (f"{CORE}.PodCondition", "PodCondition contains details for the current condition of this pod.", {
+        **_COND, "lastProbeTime": "time", "observedGeneration": "i64",
+    }),
+    (f"{CORE}.ContainerStatus", "ContainerStatus contains details for the current status of this container.", {
+        "name": "!str", "state": "obj", "lastState": "obj", "ready": "!bool", "restartCount": "!int",
+        "image": "!str", "imageID": "!str", "containerID": "str", "started": "bool",
+    }),
+    (f"{CORE}.PersistentVolumeClaimSpec", "PersistentVolumeClaimSpec describes the common attributes of storage devices.", {
+        "accessModes": "[]str atomic", "selector": "LabelSelector",
+        "resources": "VolumeResourceRequirements", "volumeName": "str", "storageClassName": "str",
+        "volumeMode": "str", "dataSource": "obj", "dataSourceRef": "obj",
+        "volumeAttributesClassName": "str",
+    }),
+    (f"{CORE}.VolumeResourceRequirements", "VolumeResourceRequirements describes the storage resource requirements.", {
+        "limits": "map:qty", "requests": "map:qty",
+    }),
+    (f"{CORE}.PersistentVolumeClaimStatus", "PersistentVolumeClaimStatus is the current status of a claim.", {
+        "phase": "str # Pending, Bound or Lost.", "accessModes": "[]str atomic", "capacity": "map:qty",
+        "conditions": "[]PersistentVolumeClaimCondition " + _CONDITIONS_MAP,
+    }),
+    (f"{CORE}.PersistentVolumeClaimCondition", "PersistentVolumeClaimCondition contains details about state of pvc.", {
+        **_COND, "lastProbeTime": "time",
+    }),
+    (f"{CORE}.EventSource", "EventSource contains information for an event.", {"component": "str", "host": "str"},
     ),
-    (
-        f"{CORE}.ServiceSpec",
-        "ServiceSpec describes the attributes that a user creates on a service.",
-        {
-            "ports": "[]ServicePort map=port,protocol mk=port ps=merge # The list of ports exposed by this service.",
-            "selector": "map mapatomic # Route service traffic to pods with label keys and values matching this.",
-            "clusterIP": "str",
-            "clusterIPs": "[]str atomic",
-            "type": "str # ClusterIP, NodePort, LoadBalancer or ExternalName.",
-            "externalIPs": "[]str atomic",
-            "sessionAffinity": "str",
-            "loadBalancerIP": "str",
-            "loadBalancerSourceRanges": "[]str atomic",
-            "externalName": "str",
-            "externalTrafficPolicy": "str",
-            "internalTrafficPolicy": "str",
-            "healthCheckNodePort": "int",
-            "publishNotReadyAddresses": "bool",
-            "ipFamilies": "[]str atomic",
-            "ipFamilyPolicy": "str",
-            "allocateLoadBalancerNodePorts": "bool",
-            "loadBalancerClass": "str",
-            "sessionAffinityConfig": "obj",
-            "trafficDistribution": "str",
-        },
-    ),
-    (
-        f"{CORE}.ServicePort",
-        "ServicePort contains information on service's port.",
-        {
-            "name": "str",
-            "protocol": "str",
-            "appProtocol": "str",
-            "port": "!int",
-            "targetPort": "ios",
-            "nodePort": "int",
-        },
-    ),
-    (
-        f"{CORE}.ServiceStatus",
-        "ServiceStatus represents the current status of a service.",
-        {
-            "loadBalancer": "LoadBalancerStatus",
-            "conditions": "[]Condition " + _CONDITIONS_MAP,
-        },
-    ),
-    (
-        f"{CORE}.LoadBalancerStatus",
-        "LoadBalancerStatus represents the status of a load-balancer.",
-        {
-            "ingress": "[]LoadBalancerIngress atomic",
-        },
-    ),
-    (
-        f"{CORE}.LoadBalancerIngress",
-        "An ingress point for a load-balancer.",
-        {
-            "ip": "str",
-            "hostname": "str",
-            "ipMode": "str",
-            "ports": "[]obj atomic",
-        },
-    ),
-    (
-        f"{CORE}.PodTemplateSpec",
-        "PodTemplateSpec describes the data a pod should have when created from a template.",
-        {
-            "metadata": "ObjectMeta",
-            "spec": "PodSpec",
-        },
-    ),
-    (
-        f"{CORE}.PodSpec",
-        "PodSpec is a description of a pod.",
-        {
-            "containers": "![]Container map=name mk=name ps=merge # List of containers belonging to the pod.",
-            "initContainers": "[]Container map=name mk=name ps=merge",
-            "ephemeralContainers": "[]obj map=name mk=name ps=merge",
-            "volumes": "[]Volume map=name mk=name ps=merge,retainKeys",
-            "imagePullSecrets": "[]LocalObjectReference map=name mk=name ps=merge",
-            "tolerations": "[]Toleration atomic",
-            "hostAliases": "[]obj map=ip mk=ip ps=merge",
-            "topologySpreadConstraints": "[]obj map=topologyKey,whenUnsatisfiable mk=topologyKey ps=merge",
-            "restartPolicy": "str",
-            "terminationGracePeriodSeconds": "i64",
-            "activeDeadlineSeconds": "i64",
-            "dnsPolicy": "str",
-            "nodeSelector": "map mapatomic",
-            "serviceAccountName": "str",
-            "serviceAccount": "str",
-            "automountServiceAccountToken": "bool",
-            "nodeName": "str",
-            "hostNetwork": "bool",
-            "hostPID": "bool",
-            "hostIPC": "bool",
-            "shareProcessNamespace": "bool",
-            "securityContext": "PodSecurityContext",
-            "hostname": "str",
-            "subdomain": "str",
-            "affinity": "obj",
-            "schedulerName": "str",
-            "priorityClassName": "str",
-            "priority": "int",
-            "dnsConfig": "obj",
-            "readinessGates": "[]obj atomic",
-            "runtimeClassName": "str",
-            "enableServiceLinks": "bool",
-            "preemptionPolicy": "str",
-            "overhead": "map:qty",
-            "setHostnameAsFQDN": "bool",
-            "os": "obj",
-            "hostUsers": "bool",
-            "schedulingGates": "[]obj map=name mk=name ps=merge",
-            "resourceClaims": "[]obj map=name mk=name ps=merge,retainKeys",
-            "resources": "ResourceRequirements",
-        },
-    ),
-    (
-        f"{CORE}.Container",
-        "A single application container that you want to run within a pod.",
-        {
-            "name": "!str # Name of the container specified as a DNS_LABEL.",
-            "image": "str # Container image name.",
-            "command": "[]str atomic",
-            "args": "[]str atomic",
-            "workingDir": "str",
-            "ports": "[]ContainerPort map=containerPort,protocol mk=containerPort ps=merge",
-            "envFrom": "[]EnvFromSource atomic",
-            "env": "[]EnvVar map=name mk=name ps=merge # List of environment variables to set in the container.",
-            "resources": "ResourceRequirements",
-            "resizePolicy": "[]obj atomic",
-            "restartPolicy": "str",
-            "volumeMounts": "[]VolumeMount map=mountPath mk=mountPath ps=merge",
-            "volumeDevices": "[]obj map=devicePath mk=devicePath ps=merge",
-            "livenessProbe": "Probe",
-            "readinessProbe": "Probe",
-            "startupProbe": "Probe",
-            "lifecycle": "Lifecycle",
-            "terminationMessagePath": "str",
-            "terminationMessagePolicy": "str",
-            "imagePullPolicy": "str",
-            "securityContext": "SecurityContext",
-            "stdin": "bool",
-            "stdinOnce": "bool",
-            "tty": "bool",
-        },
-    ),
-    (
-        f"{CORE}.ContainerPort",
-        "ContainerPort represents a network port in a single container.",
-        {
-            "name": "str",
-            "hostPort": "int",
-            "containerPort": "!int",
-            "protocol": "str",
-            "hostIP": "str",
-        },
-    ),
-    (
-        f"{CORE}.EnvVar",
-        "EnvVar represents an environment variable present in a Container.",
-        {
-            "name": "!str",
-            "value": "str",
-            "valueFrom": "EnvVarSource",
-        },
-    ),
-    (
-        f"{CORE}.VolumeMount",
-        "VolumeMount describes a mounting of a Volume within a container.",
-        {
-            "name": "!str",
-            "mountPath": "!str",
-            "readOnly": "bool",
-            "subPath": "str",
-            "subPathExpr": "str",
-            "mountPropagation": "str",
-            "recursiveReadOnly": "str",
-        },
-    ),
-    (
-        f"{CORE}.Volume",
-        "Volume represents a named volume in a pod.",
-        {
-            "name": "!str",
-            "configMap": "ConfigMapVolumeSource",
-            "secret": "SecretVolumeSource",
-            "emptyDir": "EmptyDirVolumeSource",
-            "persistentVolumeClaim": "PersistentVolumeClaimVolumeSource",
-            "hostPath": "HostPathVolumeSource",
-            "projected": "obj",
-            "downwardAPI": "obj",
-            "csi": "obj",
-            "ephemeral": "obj",
-            "nfs": "obj",
-            "image": "obj",
-        },
-    ),
-    (
-        f"{CORE}.ResourceRequirements",
-        "ResourceRequirements describes the compute resource requirements.",
-        {
-            "limits": "map:qty",
-            "requests": "map:qty",
-            "claims": "[]obj map=name",
-        },
-    ),
-    (
-        f"{CORE}.Toleration",
-        "The pod this Toleration is attached to tolerates any taint that matches.",
-        {
-            "key": "str",
-            "operator": "str",
-            "value": "str",
-            "effect": "str",
-            "tolerationSeconds": "i64",
-        },
-    ),
-    (
-        f"{CORE}.PodStatus",
-        "PodStatus represents information about the status of a pod.",
-        {
-            "phase": "str # Pending, Running, Succeeded, Failed or Unknown.",
-            "conditions": "[]PodCondition " + _CONDITIONS_MAP,
-            "message": "str",
-            "reason": "str",
-            "hostIP": "str",
-            "podIP": "str",
-            "podIPs": "[]obj map=ip mk=ip ps=merge",
-            "hostIPs": "[]obj atomic",
-            "startTime": "time",
-            "initContainerStatuses": "[]ContainerStatus atomic",
-            "containerStatuses": "[]ContainerStatus atomic",
-            "qosClass": "str",
-            "observedGeneration": "i64",
-        },
-    ),
-    (
-        f"{CORE}.PodCondition",
-        "PodCondition contains details for the current condition of this pod.",
-        {
-            **_COND,
-            "lastProbeTime": "time",
-            "observedGeneration": "i64",
-        },
-    ),
-    (
-        f"{CORE}.ContainerStatus",
-        "ContainerStatus contains details for the current status of this container.",
-        {
-            "name": "!str",
-            "state": "obj",
-            "lastState": "obj",
-            "ready": "!bool",
-            "restartCount": "!int",
-            "image": "!str",
-            "imageID": "!str",
-            "containerID": "str",
-            "started": "bool",
-        },
-    ),
-    (
-        f"{CORE}.PersistentVolumeClaimSpec",
-        "PersistentVolumeClaimSpec describes the common attributes of storage devices.",
-        {
-            "accessModes": "[]str atomic",
-            "selector": "LabelSelector",
-            "resources": "VolumeResourceRequirements",
-            "volumeName": "str",
-            "storageClassName": "str",
-            "volumeMode": "str",
-            "dataSource": "obj",
-            "dataSourceRef": "obj",
-            "volumeAttributesClassName": "str",
-        },
-    ),
-    (
-        f"{CORE}.VolumeResourceRequirements",
-        "VolumeResourceRequirements describes the storage resource requirements.",
-        {
-            "limits": "map:qty",
-            "requests": "map:qty",
-        },
-    ),
-    (
-        f"{CORE}.PersistentVolumeClaimStatus",
-        "PersistentVolumeClaimStatus is the current status of a claim.",
-        {
-            "phase": "str # Pending, Bound or Lost.",
-            "accessModes": "[]str atomic",
-            "capacity": "map:qty",
-            "conditions": "[]PersistentVolumeClaimCondition " + _CONDITIONS_MAP,
-        },
-    ),
-    (
-        f"{CORE}.PersistentVolumeClaimCondition",
-        "PersistentVolumeClaimCondition contains details about state of pvc.",
-        {
-            **_COND,
-            "lastProbeTime": "time",
-        },
-    ),
-    (
-        f"{CORE}.EventSource",
-        "EventSource contains information for an event.",
-        {"component": "str", "host": "str"},
-    ),
-    (
-        f"{CORE}.Probe",
-        "Probe describes a health check to be performed against a container.",
-        {
-            "exec": "ExecAction",
-            "httpGet": "HTTPGetAction",
-            "tcpSocket": "TCPSocketAction",
-            "grpc": "GRPCAction",
-            "initialDelaySeconds": "int",
-            "timeoutSeconds": "int",
-            "periodSeconds": "int",
-            "successThreshold": "int",
-            "failureThreshold": "int",
-            "terminationGracePeriodSeconds": "i64",
-        },
-    ),
+    (f"{CORE}.Probe", "Probe describes a health check to be performed against a container.", {
+        "exec": "ExecAction", "httpGet": "HTTPGetAction", "tcpSocket": "TCPSocketAction",
+        "grpc": "GRPCAction", "initialDelaySeconds": "int", "timeoutSeconds": "int",
+        "periodSeconds": "int", "successThreshold": "int", "failureThreshold": "int",
+        "terminationGracePeriodSeconds": "i64",
+    }),
     (f"{CORE}.ExecAction", "ExecAction describes a run in container action.", {"command": "[]str atomic"}),
-    (
-        f"{CORE}.HTTPGetAction",
-        "HTTPGetAction describes an action based on HTTP Get requests.",
-        {
-            "path": "str",
-            "port": "!ios",
-            "host": "str",
-            "scheme": "str",
-            "httpHeaders": "[]obj atomic",
-        },
-    ),
-    (
-        f"{CORE}.TCPSocketAction",
-        "TCPSocketAction describes an action based on opening a socket.",
-        {"port": "!ios", "host": "str"},
-    ),
-    (
-        f"{CORE}.GRPCAction",
-        "GRPCAction specifies an action involving a GRPC service.",
-        {"port": "!int", "service": "str"},
-    ),
-    (
-        f"{CORE}.Lifecycle",
-        "Lifecycle describes actions the management system should take on container events.",
-        {
-            "postStart": "LifecycleHandler",
-            "preStop": "LifecycleHandler",
-            "stopSignal": "str",
-        },
-    ),
-    (
-        f"{CORE}.LifecycleHandler",
-        "LifecycleHandler defines a specific action that should be taken.",
-        {
-            "exec": "ExecAction",
-            "httpGet": "HTTPGetAction",
-            "tcpSocket": "TCPSocketAction",
-            "sleep": "obj",
-        },
-    ),
-    (
-        f"{CORE}.SecurityContext",
-        "SecurityContext holds security configuration applied to a container.",
-        {
-            "capabilities": "Capabilities",
-            "privileged": "bool",
-            "seLinuxOptions": "SELinuxOptions",
-            "windowsOptions": "obj",
-            "runAsUser": "i64",
-            "runAsGroup": "i64",
-            "runAsNonRoot": "bool",
-            "readOnlyRootFilesystem": "bool",
-            "allowPrivilegeEscalation": "bool",
-            "procMount": "str",
-            "seccompProfile": "SeccompProfile",
-            "appArmorProfile": "SeccompProfile",
-        },
-    ),
-    (
-        f"{CORE}.Capabilities",
-        "Adds and removes POSIX capabilities from running containers.",
-        {
-            "add": "[]str atomic",
-            "drop": "[]str atomic",
-        },
-    ),
-    (
-        f"{CORE}.SELinuxOptions",
-        "SELinuxOptions are the labels to be applied to the container.",
-        {
-            "user": "str",
-            "role": "str",
-            "type": "str",
-            "level": "str",
-        },
-    ),
-    (
-        f"{CORE}.SeccompProfile",
-        "SeccompProfile defines a pod/container's seccomp profile settings.",
-        {
-            "type": "!str",
-            "localhostProfile": "str",
-        },
-    ),
-    (
-        f"{CORE}.PodSecurityContext",
-        "PodSecurityContext holds pod-level security attributes.",
-        {
-            "seLinuxOptions": "SELinuxOptions",
-            "windowsOptions": "obj",
-            "runAsUser": "i64",
-            "runAsGroup": "i64",
-            "runAsNonRoot": "bool",
-            "supplementalGroups": "[]i64 atomic",
-            "supplementalGroupsPolicy": "str",
-            "fsGroup": "i64",
-            "sysctls": "[]obj atomic",
-            "fsGroupChangePolicy": "str",
-            "seccompProfile": "SeccompProfile",
-            "appArmorProfile": "SeccompProfile",
-            "seLinuxChangePolicy": "str",
-        },
-    ),
-    (
-        f"{CORE}.EnvVarSource",
-        "EnvVarSource represents a source for the value of an EnvVar.",
-        {
-            "fieldRef": "ObjectFieldSelector",
-            "resourceFieldRef": "ResourceFieldSelector",
-            "configMapKeyRef": "ConfigMapKeySelector",
-            "secretKeyRef": "SecretKeySelector",
-            "fileKeyRef": "obj",
-        },
-    ),
-    (
-        f"{CORE}.ObjectFieldSelector",
-        "ObjectFieldSelector selects an APIVersioned field of an object.",
-        {
-            "apiVersion": "str",
-            "fieldPath": "!str",
-        },
-    ),
-    (
-        f"{CORE}.ResourceFieldSelector",
-        "ResourceFieldSelector represents container resources.",
-        {
-            "containerName": "str",
-            "resource": "!str",
-            "divisor": "qty",
-        },
-    ),
-    (
-        f"{CORE}.ConfigMapKeySelector",
-        "Selects a key from a ConfigMap.",
-        {"name": "str", "key": "!str", "optional": "bool"},
-    ),
-    (
-        f"{CORE}.SecretKeySelector",
-        "SecretKeySelector selects a key of a Secret.",
-        {"name": "str", "key": "!str", "optional": "bool"},
-    ),
-    (
-        f"{CORE}.EnvFromSource",
-        "EnvFromSource represents the source of a set of ConfigMaps or Secrets.",
-        {
-            "prefix": "str",
-            "configMapRef": "obj",
-            "secretRef": "obj",
-        },
-    ),
-    (
-        f"{CORE}.KeyToPath",
-        "Maps a string key to a path within a volume.",
-        {"key": "!str", "path": "!str", "mode": "int"},
-    ),
-    (
-        f"{CORE}.ConfigMapVolumeSource",
-        "Adapts a ConfigMap into a volume.",
-        {
-            "name": "str",
-            "items": "[]KeyToPath atomic",
-            "defaultMode": "int",
-            "optional": "bool",
-        },
-    ),
-    (
-        f"{CORE}.SecretVolumeSource",
-        "Adapts a Secret into a volume.",
-        {
-            "secretName": "str",
-            "items": "[]KeyToPath atomic",
-            "defaultMode": "int",
-            "optional": "bool",
-        },
-    ),
-    (
-        f"{CORE}.EmptyDirVolumeSource",
-        "Represents an empty directory for a pod.",
-        {"medium": "str", "sizeLimit": "qty"},
-    ),
-    (
-        f"{CORE}.PersistentVolumeClaimVolumeSource",
-        "References the user's PVC in the same namespace.",
-        {
-            "claimName": "!str",
-            "readOnly": "bool",
-        },
-    ),
-    (
-        f"{CORE}.HostPathVolumeSource",
-        "Represents a host path mapped into a pod.",
-        {"path": "!str", "type": "str"},
-    ),
-    (
-        "io.k8s.api.apps.v1.RollingUpdateDeployment",
-        "Spec to control the desired behavior of rolling update.",
-        {
-            "maxUnavailable": "ios",
-            "maxSurge": "ios",
-        },
-    ),
-    (
-        "io.k8s.api.apps.v1.StatefulSetUpdateStrategy",
-        "StatefulSetUpdateStrategy indicates the strategy used for updates.",
-        {
-            "type": "str",
-            "rollingUpdate": "RollingUpdateStatefulSetStrategy",
-        },
-    ),
-    (
-        "io.k8s.api.apps.v1.RollingUpdateStatefulSetStrategy",
-        "Used to communicate parameters for RollingUpdate.",
-        {
-            "partition": "int",
-            "maxUnavailable": "ios",
-        },
-    ),
-    (
-        "io.k8s.api.apps.v1.DaemonSetUpdateStrategy",
-        "DaemonSetUpdateStrategy indicates the strategy used for updates.",
-        {
-            "type": "str",
-            "rollingUpdate": "RollingUpdateDaemonSet",
-        },
-    ),
-    (
-        "io.k8s.api.apps.v1.RollingUpdateDaemonSet",
-        "Spec to control the desired behavior of daemon set rolling update.",
-        {
-            "maxUnavailable": "ios",
-            "maxSurge": "ios",
-        },
-    ),
-    # ---- apps/v1 ----
-    (
-        "io.k8s.api.apps.v1.DeploymentSpec",
-        "DeploymentSpec is the specification of the desired behavior of the Deployment.",
-        {
-            "replicas": "int # Number of desired pods. Defaults to 1.",
-            **_WORKLOAD_SPEC,
-            "strategy": "DeploymentStrategy ps=retainKeys # The deployment strategy to use to replace existing pods.",
-            "paused": "bool",
-            "progressDeadlineSeconds": "int",
-        },
-    ),
-    (
-        "io.k8s.api.apps.v1.DeploymentStrategy",
-        "DeploymentStrategy describes how to replace existing pods with new ones.",
-        {
-            "type": "str # Recreate or RollingUpdate.",
-            "rollingUpdate": "RollingUpdateDeployment",
-        },
-    ),
-    (
-        "io.k8s.api.apps.v1.DeploymentStatus",
-        "DeploymentStatus is the most recently observed status of the Deployment.",
-        {
-            "observedGeneration": "i64",
-            "replicas": "int",
-            "updatedReplicas": "int",
-            "readyReplicas": "int",
-            "availableReplicas": "int",
-            "unavailableReplicas": "int",
-            "terminatingReplicas": "int",
-            "conditions": "[]DeploymentCondition " + _CONDITIONS_MAP,
-            "collisionCount": "int",
-        },
-    ),
-    (
-        "io.k8s.api.apps.v1.DeploymentCondition",
-        "DeploymentCondition describes the state of a deployment.",
-        _COND_UPD,
-    ),
-    (
-        "io.k8s.api.apps.v1.StatefulSetSpec",
-        "A StatefulSetSpec is the specification of a StatefulSet.",
-        {
-            "replicas": "int",
-            **_WORKLOAD_SPEC,
-            "serviceName": "str",
-            "volumeClaimTemplates": "[]PersistentVolumeClaim atomic",
-            "updateStrategy": "StatefulSetUpdateStrategy",
-            "podManagementPolicy": "str",
-            "persistentVolumeClaimRetentionPolicy": "obj",
-            "ordinals": "obj",
-        },
-    ),
-    (
-        "io.k8s.api.apps.v1.StatefulSetStatus",
-        "StatefulSetStatus represents the current state of a StatefulSet.",
-        {
-            "observedGeneration": "i64",
-            "replicas": "!int",
-            "readyReplicas": "int",
-            "currentReplicas": "int",
-            "updatedReplicas": "int",
-            "availableReplicas": "int",
-            "currentRevision": "str",
-            "updateRevision": "str",
-            "collisionCount": "int",
-            "conditions": "[]StatefulSetCondition " + _CONDITIONS_MAP,
-        },
-    ),
-    (
-        "io.k8s.api.apps.v1.StatefulSetCondition",
-        "StatefulSetCondition describes the state of a statefulset.",
-        _COND,
-    ),
-    (
-        "io.k8s.api.apps.v1.DaemonSetSpec",
-        "DaemonSetSpec is the specification of a daemon set.",
-        {
-            **_WORKLOAD_SPEC,
-            "updateStrategy": "DaemonSetUpdateStrategy",
-        },
-    ),
-    (
-        "io.k8s.api.apps.v1.DaemonSetStatus",
-        "DaemonSetStatus represents the current status of a daemon set.",
-        {
-            "currentNumberScheduled": "!int",
-            "numberMisscheduled": "!int",
-            "desiredNumberScheduled": "!int",
-            "numberReady": "!int",
-            "observedGeneration": "i64",
-            "updatedNumberScheduled": "int",
-            "numberAvailable": "int",
-            "numberUnavailable": "int",
-            "collisionCount": "int",
-            "conditions": "[]DaemonSetCondition " + _CONDITIONS_MAP,
-        },
-    ),
-    (
-        "io.k8s.api.apps.v1.DaemonSetCondition",
-        "DaemonSetCondition describes the state of a DaemonSet.",
-        _COND,
-    ),
-    (
-        "io.k8s.api.apps.v1.ReplicaSetSpec",
-        "ReplicaSetSpec is the specification of a ReplicaSet.",
-        {
-            "replicas": "int",
-            "minReadySeconds": "int",
-            "selector": "!LabelSelector",
-            "template": "PodTemplateSpec",
-        },
-    ),
-    (
-        "io.k8s.api.apps.v1.ReplicaSetStatus",
-        "ReplicaSetStatus represents the current status of a ReplicaSet.",
-        {
-            "replicas": "!int",
-            "fullyLabeledReplicas": "int",
-            "readyReplicas": "int",
-            "availableReplicas": "int",
-            "terminatingReplicas": "int",
-            "observedGeneration": "i64",
-            "conditions": "[]ReplicaSetCondition " + _CONDITIONS_MAP,
-        },
-    ),
-    (
-        "io.k8s.api.apps.v1.ReplicaSetCondition",
-        "ReplicaSetCondition describes the state of a replica set.",
-        _COND,
-    ),
-    # ---- autoscaling ----
-    (
-        "io.k8s.api.autoscaling.v1.ScaleSpec",
-        "ScaleSpec describes the attributes of a scale subresource.",
-        {"replicas": "int"},
-    ),
-    (
-        "io.k8s.api.autoscaling.v1.ScaleStatus",
-        "ScaleStatus represents the current status of a scale subresource.",
-        {
-            "replicas": "!int",
-            "selector": "str",
-        },
-    ),
-    (
-        "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerSpec",
-        "HorizontalPodAutoscalerSpec describes the desired functionality.",
-        {
-            "scaleTargetRef": "!CrossVersionObjectReference",
-            "minReplicas": "int",
-            "maxReplicas": "!int",
-            "metrics": "[]obj atomic",
-            "behavior": "obj",
-        },
-    ),
-    (
-        "io.k8s.api.autoscaling.v2.CrossVersionObjectReference",
-        "CrossVersionObjectReference identifies the referred resource.",
-        {
-            "kind": "!str",
-            "name": "!str",
-            "apiVersion": "str",
-        },
-    ),
-    (
-        "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerStatus",
-        "The current status of a horizontal pod autoscaler.",
-        {
-            "observedGeneration": "i64",
-            "lastScaleTime": "time",
-            "currentReplicas": "int",
-            "desiredReplicas": "!int",
-            "currentMetrics": "[]obj atomic",
-            "conditions": "[]HorizontalPodAutoscalerCondition " + _CONDITIONS_MAP,
-        },
-    ),
-    (
-        "io.k8s.api.autoscaling.v2.HorizontalPodAutoscalerCondition",
-        "The state of a HorizontalPodAutoscaler.",
-        _COND,
-    ),
-    # ---- batch/v1 ----
-    (
-        "io.k8s.api.batch.v1.JobSpec",
-        "JobSpec describes how the job execution will look like.",
-        {
-            "parallelism": "int",
-            "completions": "int",
-            "activeDeadlineSeconds": "i64",
-            "podFailurePolicy": "obj",
-            "successPolicy": "obj",
-            "backoffLimit": "int",
-            "backoffLimitPerIndex": "int",
-            "maxFailedIndexes": "int",
-            "selector": "LabelSelector",
-            "manualSelector": "bool",
-            "template": "!PodTemplateSpec # Describes the pod that will be created when executing a job.",
-            "ttlSecondsAfterFinished": "int",
-            "completionMode": "str",
-            "suspend": "bool",
-            "podReplacementPolicy": "str",
-            "managedBy": "str",
-        },
-    ),
-    (
-        "io.k8s.api.batch.v1.JobStatus",
-        "JobStatus represents the current state of a Job.",
-        {
-            "conditions": "[]JobCondition atomic mk=type ps=merge",
-            "startTime": "time",
-            "completionTime": "time",
-            "active": "int",
-            "succeeded": "int",
-            "failed": "int",
-            "terminating": "int",
-            "ready": "int",
-            "completedIndexes": "str",
-            "failedIndexes": "str",
-            "uncountedTerminatedPods": "obj",
-        },
-    ),
-    (
-        "io.k8s.api.batch.v1.JobCondition",
-        "JobCondition describes current state of a job.",
-        {**_COND, "lastProbeTime": "time"},
-    ),
-    (
-        "io.k8s.api.batch.v1.CronJobSpec",
-        "CronJobSpec describes how the job execution will look like and when it will actually run.",
-        {
-            "schedule": "!str # The schedule in Cron format.",
-            "timeZone": "str",
-            "startingDeadlineSeconds": "i64",
-            "concurrencyPolicy": "str",
-            "suspend": "bool",
-            "jobTemplate": "!JobTemplateSpec",
-            "successfulJobsHistoryLimit": "int",
-            "failedJobsHistoryLimit": "int",
-        },
-    ),
-    (
-        "io.k8s.api.batch.v1.JobTemplateSpec",
-        "JobTemplateSpec describes the data a Job should have when created from a template.",
-        {
-            "metadata": "ObjectMeta",
-            "spec": "JobSpec",
-        },
-    ),
-    (
-        "io.k8s.api.batch.v1.CronJobStatus",
-        "CronJobStatus represents the current state of a cron job.",
-        {
-            "active": "[]ObjectReference atomic",
-            "lastScheduleTime": "time",
-            "lastSuccessfulTime": "time",
-        },
-    ),
-    # ---- networking.k8s.io/v1 ----
-    (
-        "io.k8s.api.networking.v1.IngressSpec",
-        "IngressSpec describes the Ingress the user wishes to exist.",
-        {
-            "ingressClassName": "str",
-            "defaultBackend": "IngressBackend",
-            "tls": "[]IngressTLS atomic",
-            "rules": "[]IngressRule atomic",
-        },
-    ),
-    (
-        "io.k8s.api.networking.v1.IngressBackend",
-        "IngressBackend describes all endpoints for a given service and port.",
-        {
-            "service": "IngressServiceBackend",
-            "resource": "obj",
-        },
-    ),
-    (
-        "io.k8s.api.networking.v1.IngressServiceBackend",
-        "IngressServiceBackend references a Kubernetes Service as a Backend.",
-        {
-            "name": "!str",
-            "port": "ServiceBackendPort",
-        },
-    ),
-    (
-        "io.k8s.api.networking.v1.ServiceBackendPort",
-        "ServiceBackendPort is the service port being referenced.",
-        {
-            "name": "str",
-            "number": "int",
-        },
-    ),
-    (
-        "io.k8s.api.networking.v1.IngressTLS",
-        "IngressTLS describes the transport layer security.",
-        {
-            "hosts": "[]str atomic",
-            "secretName": "str",
-        },
-    ),
-    (
-        "io.k8s.api.networking.v1.IngressRule",
-        "IngressRule represents the rules mapping paths under a host.",
-        {
-            "host": "str",
-            "http": "HTTPIngressRuleValue",
-        },
-    ),
-    (
-        "io.k8s.api.networking.v1.HTTPIngressRuleValue",
-        "A list of http selectors pointing to backends.",
-        {
-            "paths": "![]HTTPIngressPath atomic",
-        },
-    ),
-    (
-        "io.k8s.api.networking.v1.HTTPIngressPath",
-        "HTTPIngressPath associates a path with a backend.",
-        {
-            "path": "str",
-            "pathType": "!str",
-            "backend": "!IngressBackend",
-        },
-    ),
-    (
-        "io.k8s.api.networking.v1.IngressStatus",
-        "IngressStatus describes the current state of the Ingress.",
-        {"loadBalancer": "obj"},
-    ),
-    (
-        "io.k8s.api.networking.v1.IngressClassSpec",
-        "IngressClassSpec provides information about the class of an Ingress.",
-        {
-            "controller": "str",
-            "parameters": "obj",
-        },
-    ),
-    (
-        "io.k8s.api.networking.v1.NetworkPolicySpec",
-        "NetworkPolicySpec provides the specification of a NetworkPolicy.",
-        {
-            "podSelector": "LabelSelector",
-            "ingress": "[]obj atomic",
-            "egress": "[]obj atomic",
-            "policyTypes": "[]str atomic",
-        },
-    ),
-    # ---- policy/v1 ----
-    (
-        "io.k8s.api.policy.v1.PodDisruptionBudgetSpec",
-        "PodDisruptionBudgetSpec is a description of a PodDisruptionBudget.",
-        {
-            "minAvailable": "ios",
-            "selector": "LabelSelector ps=replace",
-            "maxUnavailable": "ios",
-            "unhealthyPodEvictionPolicy": "str",
-        },
-    ),
-    (
-        "io.k8s.api.policy.v1.PodDisruptionBudgetStatus",
-        "PodDisruptionBudgetStatus represents information about the status.",
-        {
-            "observedGeneration": "i64",
-            "disruptedPods": "map:time",
-            "disruptionsAllowed": "!int",
-            "currentHealthy": "!int",
-            "desiredHealthy": "!int",
-            "expectedPods": "!int",
-            "conditions": "[]Condition " + _CONDITIONS_MAP,
-        },
-    ),
-    # ---- rbac ----
-    (
-        "io.k8s.api.rbac.v1.PolicyRule",
-        "PolicyRule holds information that describes a policy rule.",
-        {
-            "verbs": "![]str atomic",
-            "apiGroups": "[]str atomic",
-            "resources": "[]str atomic",
-            "resourceNames": "[]str atomic",
-            "nonResourceURLs": "[]str atomic",
-        },
-    ),
-    (
-        "io.k8s.api.rbac.v1.Subject",
-        "Subject contains a reference to the object or user identities.",
-        {
-            "kind": "!str",
-            "apiGroup": "str",
-            "name": "!str",
-            "namespace": "str",
-        },
-    ),
-    (
-        "io.k8s.api.rbac.v1.RoleRef",
-        "RoleRef contains information that points to the role being used.",
-        {
-            "apiGroup": "!str",
-            "kind": "!str",
-            "name": "!str",
-        },
-    ),
-    (
-        "io.k8s.api.rbac.v1.AggregationRule",
-        "AggregationRule describes how to locate ClusterRoles to aggregate.",
-        {
-            "clusterRoleSelectors": "[]LabelSelector atomic",
-        },
-    ),
-    # ---- admissionregistration ----
-    (
-        "io.k8s.api.admissionregistration.v1.ValidatingWebhook",
-        "ValidatingWebhook describes an admission webhook.",
-        {
-            "name": "!str",
-            "clientConfig": "!obj",
-            "rules": "[]obj atomic",
-            "failurePolicy": "str",
-            "matchPolicy": "str",
-            "namespaceSelector": "LabelSelector",
-            "objectSelector": "LabelSelector",
-            "sideEffects": "!str",
-            "timeoutSeconds": "int",
-            "admissionReviewVersions": "![]str atomic",
-            "matchConditions": "[]obj map=name mk=name ps=merge",
-        },
-    ),
-    (
-        "io.k8s.api.admissionregistration.v1.MutatingWebhook",
-        "MutatingWebhook describes an admission webhook.",
-        {
-            "name": "!str",
-            "clientConfig": "!obj",
-            "rules": "[]obj atomic",
-            "failurePolicy": "str",
-            "matchPolicy": "str",
-            "namespaceSelector": "LabelSelector",
-            "objectSelector": "LabelSelector",
-            "sideEffects": "!str",
-            "timeoutSeconds": "int",
-            "admissionReviewVersions": "![]str atomic",
-            "reinvocationPolicy": "str",
-            "matchConditions": "[]obj map=name mk=name ps=merge",
-        },
-    ),
-    # ---- apiextensions ----
-    (
-        "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec",
-        "CustomResourceDefinitionSpec describes how a user wants their resource to appear.",
-        {
-            "group": "!str",
-            "names": "!CustomResourceDefinitionNames",
-            "scope": "!str # Cluster or Namespaced.",
-            "versions": "![]CustomResourceDefinitionVersion atomic",
-            "conversion": "obj",
-            "preserveUnknownFields": "bool",
-        },
-    ),
-    (
-        "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames",
-        "Names the custom resource is served under.",
-        {
-            "plural": "!str",
-            "singular": "str",
-            "shortNames": "[]str atomic",
-            "kind": "!str",
-            "listKind": "str",
-            "categories": "[]str atomic",
-        },
-    ),
-    (
-        "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion",
-        "A version for a CustomResourceDefinition.",
-        {
-            "name": "!str",
-            "served": "!bool",
-            "storage": "!bool",
-            "deprecated": "bool",
-            "deprecationWarning": "str",
-            "schema": "obj",
-            "subresources": "obj",
-            "additionalPrinterColumns": "[]obj atomic",
-            "selectableFields": "[]obj atomic",
-        },
-    ),
-    (
-        "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus",
-        "CustomResourceDefinitionStatus indicates the state of the CustomResourceDefinition.",
-        {
-            "conditions": "[]CustomResourceDefinitionCondition " + _CONDITIONS_MAP,
-            "acceptedNames": "CustomResourceDefinitionNames",
-            "storedVersions": "[]str atomic",
-        },
-    ),
-    (
-        "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition",
-        "CustomResourceDefinitionCondition contains details for the current condition of this pod.",
-        _COND,
-    ),
-    # ---- coordination ----
-    (
-        "io.k8s.api.coordination.v1.LeaseSpec",
-        "LeaseSpec is a specification of a Lease.",
-        {
-            "holderIdentity": "str",
-            "leaseDurationSeconds": "int",
-            "acquireTime": "time",
-            "renewTime": "time",
-            "leaseTransitions": "int",
-            "strategy": "str",
-            "preferredHolder": "str",
-        },
-    ),
-    # ---- storage ----
-    (
-        "io.k8s.api.storage.v1.TopologySelectorTerm",
-        "A topology selector term.",
-        {"matchLabelExpressions": "[]obj atomic"},
-    ),
+    (f"{CORE}.HTTPGetAction", "HTTPGetAction describes an action based on HTTP Get requests.", {
+        "path": "str", "port": "!ios", "host": "str", "scheme": "str", "httpHeaders": "[]obj atomic",
+    }),
+    (f"{CORE}.TCPSocketAction", "TCPSocketAction describes an action based on opening a socket.", {"port": "!ios", "host": "str"},
+    ),
+    (f"{CORE}.GRPCAction", "GRPCAction specifies an action involving a GRPC service.", {"port": "!int", "service": "str"},
+    ),
+    (f"{CORE}.Lifecycle", "Lifecycle describes actions the management system should take on container events.", {
+        "postStart": "LifecycleHandler", "preStop": "LifecycleHandler", "stopSignal": "str",
+    }),
+    (f"{CORE}.LifecycleHandler", "LifecycleHandler defines a specific action that should be taken.", {
+        "exec": "ExecAction", "httpGet": "HTTPGetAction", "tcpSocket": "TCPSocketAction", "sleep": "obj",
+    }),
+    (f"{CORE}.SecurityContext", "SecurityContext holds security configuration applied to a container.", {
+        "capabilities": "Capabilities", "privileged": "bool", "seLinuxOptions": "SELinuxOptions",
+        "windowsOptions": "obj", "runAsUser": "i64", "runAsGroup": "i64", "runAsNonRoot": "bool",
+        "readOnlyRootFilesystem": "bool", "allowPrivilegeEscalation": "bool", "procMount": "str",
+        "seccompProfile": "SeccompProfile", "appArmorProfile": "SeccompProfile",
+    }),
+    (f"{CORE}.Capabilities", "Adds and removes POSIX capabilities from running containers.", {
+        "add": "[]str atomic", "drop": "[]str atomic",
+    }),
+    (f"{CORE}.SELinuxOptions", "SELinuxOptions are the labels to be applied to the container.", {
+        "user": "str", "role": "str", "type": "str", "level": "str",
+    }),
+    (f"{CORE}.SeccompProfile", "SeccompProfile defines a pod/container's seccomp profile settings.", {
+        "type": "!str", "localhostProfile": "str",
+    }),
+    (f"{CORE}.PodSecurityContext", "PodSecurityContext holds pod-level security attributes.", {
+        "seLinuxOptions": "SELinuxOptions", "windowsOptions": "obj", "runAsUser": "i64",
+        "runAsGroup": "i64", "runAsNonRoot": "bool", "supplementalGroups": "[]i64 atomic",
+        "supplementalGroupsPolicy": "str", "fsGroup": "i64", "sysctls": "[]obj atomic",
+        "fsGroupChangePolicy": "str", "seccompProfile": "SeccompProfile",
+        "appArmorProfile": "SeccompProfile", "seLinuxChangePolicy": "str",
+    }),
+    (f"{CORE}.EnvVarSource", "EnvVarSource represents a source for the value of an EnvVar.", {
+        "fieldRef": "ObjectFieldSelector", "resourceFieldRef": "ResourceFieldSelector",
+        "configMapKeyRef": "ConfigMapKeySelector", "secretKeyRef": "SecretKeySelector",
+        "fileKeyRef": "obj",
+    }),
+    (f"{CORE}.ObjectFieldSelector", "ObjectFieldSelector selects an APIVersioned field of an object.", {
+        "apiVersion": "str", "fieldPath": "!str",
+    }),
+    (f"{CORE}.ResourceFieldSelector", "ResourceFieldSelector represents container resources.", {
+        "containerName": "str", "resource": "!str", "divisor": "qty",
+    }),
+    (f"{CORE}.ConfigMapKeySelector", "Selects a key from a ConfigMap.", {"name": "str", "key": "!str", "optional": "bool"},
+    ),
+    (f"{CORE}.SecretKeySelector", "SecretKeySelector selects a key of a Secret.", {"name": "str", "key": "!str", "optional": "bool"},
+    ),
+    (f"{CORE}.EnvFromSource", "EnvFromSource represents the source of a set of ConfigMaps or Secrets.", {
+        "prefix": "str", "configMapRef": "obj", "secretRef": "obj",
+    }),
+    (f"{CORE}.KeyToPath", "Maps a string key to a path within a volume.", {"key": "!str", "path": "!str", "mode": "int"},
+    ),
+    (f"{CORE}.ConfigMapVolumeSource", "Adapts a ConfigMap into a volume.", {
+        "name": "str", "items": "[]KeyToPath atomic", "defaultMode": "int", "optional": "bool",
+    }),
+    (f"{CORE}.SecretVolumeSource", "Adapts a Secret into a volume.", {
+        "secretName": "str", "items": "[]KeyToPath atomic", "defaultMode": "int", "optional": "bool",
+    }),
+    (f"{CORE}.EmptyDirVolumeSource", "Represents an empty directory for a pod.", {"medium": "str", "sizeLimit": "qty"},
+    ),
+    (f"{CORE}.PersistentVolumeClaimVolumeSource", "References the user's PVC in the same namespace.", {
+        "claimName": "!str", "readOnly": "bool",
+    }),
+    (f"{CORE}.HostPathVolumeSource", "Represents a host path mapped into a pod.", {"path": "!str", "type": "str"},
+    ),
+    ("io.k8s.api.apps.v1.RollingUpdateDeployment", "Spec to control the desired behavior of rolling update.", {
+        "maxUnavailable": "ios", "maxSurge": "ios",
+    }),
+    ("io.k8s.api.apps.v1.StatefulSetUpdateStrategy", "StatefulSetUpdateStrategy indicates the strategy used for updates.", {
+        "type": "str", "rollingUpdate": "RollingUpdateStatefulSetStrategy",
+    }),
+    ("io.k8s.api.apps.v1.RollingUpdateStatefulSetStrategy", "Used to communicate parameters for RollingUpdate.", {
+        "partition": "int", "maxUnavailable": "ios",
+    }),
+    ("io.k8s.api.apps.v1.DaemonSetUpdateStrategy", "DaemonSetUpdateStrategy indicates the strategy used for updates.", {
+        "type": "str", "rollingUpdate": "RollingUpdateDaemonSet",
+    }),
+    ("io.k8s.api.apps.v1.RollingUpdateDaemonSet", "Spec to control the desired behavior of daemon set rolling update.", {
+        "maxUnavailable": "ios", "maxSurge": "ios",
+    }),
 ]
-
-# Top-level fields of each kind (apiVersion, kind and metadata are added for every kind).
-KINDS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
-    ("v1", "Namespace"): (
-        "Namespace provides a scope for Names.",
-        {"spec": "NamespaceSpec", "status": "NamespaceStatus"},
-    ),
-    ("v1", "ConfigMap"): (
-        "ConfigMap holds configuration data for pods to consume.",
-        {
-            "data": "map # Data contains the configuration data.",
-            "binaryData": "map:bytes",
-            "immutable": "bool",
-        },
-    ),
-    ("v1", "Secret"): (
-        "Secret holds secret data of a certain type.",
-        {
-            "data": "map:bytes # Base64 encoded secret data.",
-            "stringData": "map # Write-only convenience field.",
-            "type": "str",
-            "immutable": "bool",
-        },
-    ),
-    ("v1", "Service"): (
-        "Service is a named abstraction of software service.",
-        {"spec": "ServiceSpec", "status": "ServiceStatus"},
-    ),
-    ("v1", "ServiceAccount"): (
-        "ServiceAccount binds together a name, a principal and a set of secrets.",
-        {
-            "secrets": "[]ObjectReference map=name mk=name ps=merge",
-            "imagePullSecrets": "[]LocalObjectReference atomic",
-            "automountServiceAccountToken": "bool",
-        },
-    ),
-    ("v1", "Pod"): (
-        "Pod is a collection of containers that can run on a host.",
-        {"spec": "PodSpec", "status": "PodStatus"},
-    ),
-    ("v1", "PersistentVolumeClaim"): (
-        "PersistentVolumeClaim is a user's request for and claim to a persistent volume.",
-        {
-            "spec": "PersistentVolumeClaimSpec",
-            "status": "PersistentVolumeClaimStatus",
-        },
-    ),
-    ("v1", "Event"): (
-        "Event is a report of an event somewhere in the cluster.",
-        {
-            "involvedObject": "!ObjectReference",
-            "reason": "str",
-            "message": "str",
-            "source": "EventSource",
-            "firstTimestamp": "time",
-            "lastTimestamp": "time",
-            "count": "int",
-            "type": "str",
-            "eventTime": "time",
-            "series": "obj",
-            "action": "str",
-            "related": "ObjectReference",
-            "reportingComponent": "str",
-            "reportingInstance": "str",
-        },
-    ),
-    ("apps/v1", "Deployment"): (
-        "Deployment enables declarative updates for Pods and ReplicaSets.",
-        {
-            "spec": "DeploymentSpec",
-            "status": "DeploymentStatus",
-        },
-    ),
-    ("apps/v1", "StatefulSet"): (
-        "StatefulSet represents a set of pods with consistent identities.",
-        {
-            "spec": "StatefulSetSpec",
-            "status": "StatefulSetStatus",
-        },
-    ),
-    ("apps/v1", "DaemonSet"): (
-        "DaemonSet represents the configuration of a daemon set.",
-        {
-            "spec": "DaemonSetSpec",
-            "status": "DaemonSetStatus",
-        },
-    ),
-    ("apps/v1", "ReplicaSet"): (
-        "ReplicaSet ensures that a specified number of pod replicas are running at any given time.",
-        {
-            "spec": "ReplicaSetSpec",
-            "status": "ReplicaSetStatus",
-        },
-    ),
-    ("autoscaling/v1", "Scale"): (
-        "Scale represents a scaling request for a resource.",
-        {"spec": "ScaleSpec", "status": "ScaleStatus"},
-    ),
-    ("autoscaling/v2", "HorizontalPodAutoscaler"): (
-        "HorizontalPodAutoscaler is the configuration for a horizontal pod autoscaler.",
-        {
-            "spec": "HorizontalPodAutoscalerSpec",
-            "status": "HorizontalPodAutoscalerStatus",
-        },
-    ),
-    ("batch/v1", "Job"): (
-        "Job represents the configuration of a single job.",
-        {"spec": "JobSpec", "status": "JobStatus"},
-    ),
-    ("batch/v1", "CronJob"): (
-        "CronJob represents the configuration of a single cron job.",
-        {
-            "spec": "CronJobSpec",
-            "status": "CronJobStatus",
-        },
-    ),
-    ("networking.k8s.io/v1", "Ingress"): (
-        "Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a backend.",
-        {
-            "spec": "IngressSpec",
-            "status": "IngressStatus",
-        },
-    ),
-    ("networking.k8s.io/v1", "IngressClass"): (
-        "IngressClass represents the class of the Ingress.",
-        {"spec": "IngressClassSpec"},
-    ),
-    ("networking.k8s.io/v1", "NetworkPolicy"): (
-        "NetworkPolicy describes what network traffic is allowed for a set of Pods.",
-        {
-            "spec": "NetworkPolicySpec",
-        },
-    ),
-    ("policy/v1", "PodDisruptionBudget"): (
-        "PodDisruptionBudget is an object to define the max disruption that can be caused to a collection of pods.",
-        {
-            "spec": "PodDisruptionBudgetSpec",
-            "status": "PodDisruptionBudgetStatus",
-        },
-    ),
-    ("rbac.authorization.k8s.io/v1", "Role"): (
-        "Role is a namespaced, logical grouping of PolicyRules.",
-        {"rules": "[]PolicyRule atomic"},
-    ),
-    ("rbac.authorization.k8s.io/v1", "ClusterRole"): (
-        "ClusterRole is a cluster level, logical grouping of PolicyRules.",
-        {
-            "rules": "[]PolicyRule atomic",
-            "aggregationRule": "AggregationRule",
-        },
-    ),
-    ("rbac.authorization.k8s.io/v1", "RoleBinding"): (
-        "RoleBinding references a role, but does not contain it.",
-        {
-            "subjects": "[]Subject atomic",
-            "roleRef": "!RoleRef",
-        },
-    ),
-    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"): (
-        "ClusterRoleBinding references a ClusterRole, but not contain it.",
-        {
-            "subjects": "[]Subject atomic",
-            "roleRef": "!RoleRef",
-        },
-    ),
-    ("storage.k8s.io/v1", "StorageClass"): (
-        "StorageClass describes the parameters for a class of storage.",
-        {
-            "provisioner": "!str",
-            "parameters": "map",
-            "reclaimPolicy": "str",
-            "mountOptions": "[]str atomic",
-            "allowVolumeExpansion": "bool",
-            "volumeBindingMode": "str",
-            "allowedTopologies": "[]TopologySelectorTerm atomic",
-        },
-    ),
-    ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"): (
-        "ValidatingWebhookConfiguration describes the configuration of an admission webhook.",
-        {
-            "webhooks": "[]ValidatingWebhook map=name mk=name ps=merge",
-        },
-    ),
-    ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"): (
-        "MutatingWebhookConfiguration describes the configuration of an admission webhook.",
-        {
-            "webhooks": "[]MutatingWebhook map=name mk=name ps=merge",
-        },
-    ),
-    ("apiextensions.k8s.io/v1", "CustomResourceDefinition"): (
-        "CustomResourceDefinition represents a resource that should be exposed on the API server.",
-        {
-            "spec": "!CustomResourceDefinitionSpec",
-            "status": "CustomResourceDefinitionStatus",
-        },
-    ),
-    ("coordination.k8s.io/v1", "Lease"): ("Lease defines a lease concept.", {"spec": "LeaseSpec"}),
-}
+# fmt: on
 
 
 def definition_name(group_version: str, kind: str) -> str:
