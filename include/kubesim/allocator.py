@@ -104,11 +104,11 @@ class Allocator:
                             port["nodePort"] = previous
                 self._take_ports(spec, name, keep={p for p in old_ports if p})
                 kept = {p.get("nodePort") for p in spec.get("ports") or [] if isinstance(p, dict)}
-                for port in old_ports - kept:
-                    self._node_ports.discard(port)  # type: ignore[arg-type]
+                for stale in old_ports - kept:
+                    self._node_ports.discard(stale)
             else:
-                for port in old_ports:
-                    self._node_ports.discard(port)  # type: ignore[arg-type]
+                for stale in old_ports:
+                    self._node_ports.discard(stale)
                 for port in spec.get("ports") or []:
                     if isinstance(port, dict) and port.get("nodePort") in old_ports:
                         port.pop("nodePort", None)
@@ -161,9 +161,10 @@ class Allocator:
                 msg = f"failed to allocate IP {requested}: provided IP is already allocated"
                 raise self._fail(name, [invalid("spec.clusterIPs", [requested], msg)])
         else:
-            value = self._free_ip()
-            if value is None:
+            free = self._free_ip()
+            if free is None:
                 raise self._fail(name, [invalid("spec.clusterIPs", [], "failed to allocate a serviceIP: range is full")])
+            value = free
         self._ips.add(value)
         ip = str(ipaddress.ip_address(value))
         spec["clusterIP"] = ip

@@ -43,26 +43,26 @@ def parse_duration(text: Any) -> float | None:
     return total if pos == len(text) and pos > 0 else None
 
 
-def annotations(obj: Obj) -> dict[str, Any]:
+def annotations_of(obj: Obj) -> dict[str, Any]:
     return ((obj.get("metadata") or {}).get("annotations") or {})
 
 
 def ready_after(obj: Obj, default: float) -> float:
-    value = parse_duration(annotations(obj).get(ANNOTATION_READY_AFTER))
+    value = parse_duration(annotations_of(obj).get(ANNOTATION_READY_AFTER))
     return default if value is None else value
 
 
 def failing(obj: Obj) -> bool:
-    return str(annotations(obj).get(ANNOTATION_FAIL, "")).lower() == "true"
+    return str(annotations_of(obj).get(ANNOTATION_FAIL, "")).lower() == "true"
 
 
 def fail_after(obj: Obj, default: float) -> float:
-    value = parse_duration(annotations(obj).get(ANNOTATION_FAIL_AFTER))
+    value = parse_duration(annotations_of(obj).get(ANNOTATION_FAIL_AFTER))
     return default if value is None else value
 
 
 def fail_message(obj: Obj, default: str) -> str:
-    value = annotations(obj).get(ANNOTATION_FAIL_MESSAGE)
+    value = annotations_of(obj).get(ANNOTATION_FAIL_MESSAGE)
     return str(value) if value else default
 
 

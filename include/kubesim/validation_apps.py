@@ -271,6 +271,8 @@ def _job_spec(spec: Mapping[str, Any], path: str, *, in_template: bool) -> list[
     selector = spec.get("selector")
     template = spec.get("template")
     manual = spec.get("manualSelector") is True
+    if in_template and selector is not None:
+        out.append(invalid(f"{path}.selector", selector, "`selector` will be auto-generated"))
     if in_template and manual:
         out.append(not_supported(f"{path}.manualSelector", True, ["nil", "false"]))
     if selector is None and manual:
@@ -291,10 +293,8 @@ def _job_spec(spec: Mapping[str, Any], path: str, *, in_template: bool) -> list[
     pod = (template.get("spec") or {}) if isinstance(template, Mapping) else {}
     restart = pod.get("restartPolicy")
     if restart not in JOB_RESTART_POLICIES:
-        if restart is None:
-            out.append(required(f"{path}.template.spec.restartPolicy", 'valid values: "OnFailure", "Never"'))
-        else:
-            out.append(not_supported(f"{path}.template.spec.restartPolicy", restart, JOB_RESTART_POLICIES))
+        # the real server words this as Required even when the (defaulted) value is "Always"
+        out.append(required(f"{path}.template.spec.restartPolicy", 'valid values: "OnFailure", "Never"'))
     return out
 
 

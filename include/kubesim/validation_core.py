@@ -130,6 +130,9 @@ def validate_service(obj: Mapping[str, Any], old: Mapping[str, Any] | None) -> l
                 [old_spec["clusterIP"]] if old_spec.get("clusterIP") else []
             )
             new_ips = spec.get("clusterIPs") or ([cluster_ip] if cluster_ip else [])
+            if cluster_ip and new_ips and new_ips[0] != cluster_ip and new_ips == old_ips:
+                # only clusterIP was changed: the server rewrites clusterIPs from it before validating
+                new_ips = [cluster_ip, *new_ips[1:]]
             for i, ip in enumerate(old_ips):
                 if ip and i < len(new_ips) and new_ips[i] and new_ips[i] != ip:
                     out.append(invalid(f"spec.clusterIPs[{i}]", new_ips, "may not change once set"))

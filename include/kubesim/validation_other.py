@@ -53,8 +53,8 @@ def _ingress_backend(backend: Any, path: str) -> list[Cause]:
     if service is not None and resource is not None:
         return [invalid(path, "", "cannot set both resource and service backends")]
     if resource is not None:
-        out = [] if resource.get("kind") else [required(f"{path}.resource.kind", "")]
-        return out + ([] if resource.get("name") else [required(f"{path}.resource.name", "")])
+        missing = [] if resource.get("kind") else [required(f"{path}.resource.kind", "")]
+        return missing + ([] if resource.get("name") else [required(f"{path}.resource.name", "")])
     if service is None:
         return [invalid(path, "", "resource or service backend is required")]
     out: list[Cause] = []
