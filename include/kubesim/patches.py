@@ -111,6 +111,9 @@ def patch(
     with store.lock:
         old = store.require(rt, namespace, name)
         result = _patched(store, rt, clone(old), raw, content_type)
+        if not isinstance(result.get("metadata"), dict):
+            raise errors.bad_request("metadata must be an object")
+        writes.check_meta_types(rt, result["metadata"])
         writes.check_identity(rt, name, namespace, result)
         check_patched_rv(rt, old, result)
         new = writes.mask(rt, old, result, subresource)

@@ -27,6 +27,7 @@ from kubesim.store import Store
 
 log = logging.getLogger(__name__)
 MAX_BODY = 3 * 1024 * 1024          # kube-apiserver's --max-request-body-bytes default (3 MiB)
+DRAIN_LIMIT = 64 * 1024 * 1024      # larger bodies are not read: the connection is closed instead
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
 
@@ -104,7 +105,11 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             raise errors.bad_request("invalid Content-Length") from None
         if length > MAX_BODY:
-            self.close_connection = True
+            if length <= DRAIN_LIMIT:  # read and discard so the client sees the 413, not a broken pipe
+                while length > 0:
+                    length -= len(self.rfile.read(min(length, 1 << 20)) or b"\0" * length)
+            else:
+                self.close_connection = True
             raise errors.entity_too_large(MAX_BODY)
         return self.rfile.read(length) if length > 0 else b""
 

@@ -49,6 +49,7 @@ def check_type(rt: ResourceType, obj: Any) -> Obj:
         raise errors.bad_request(f"Object 'Kind' is missing in '{_short(obj)}'")
     if obj.get("metadata") is not None and not isinstance(obj.get("metadata"), dict):
         raise errors.bad_request("metadata must be an object")
+    check_meta_types(rt, obj.get("metadata") or {})
     obj["apiVersion"] = rt.api_version
     obj["kind"] = rt.kind
     return obj
@@ -59,19 +60,38 @@ def _short(obj: Obj) -> str:
     return text if len(text) < 200 else text[:200] + "..."
 
 
-def _meta_causes(m: dict[str, Any]) -> list[dict[str, Any]]:
-    causes = []
+_GO_TYPES = {str: "string", int: "number", float: "number", bool: "bool", list: "array", dict: "object"}
+
+
+def _type_error(rt: ResourceType, value: Any, field: str, want: str) -> errors.ApiError:
+    got = "null" if value is None else _GO_TYPES.get(type(value), "value")
+    return errors.bad_request(f'{rt.kind} in version "{rt.version}" cannot be handled as a {rt.kind}: json: cannot '
+                              f"unmarshal {got} into Go struct field {field} of type {want}")
+
+
+def check_meta_types(rt: ResourceType, m: dict[str, Any]) -> None:
+    """What Go's JSON decoder rejects in ObjectMeta before any validation runs (400 BadRequest)."""
+    for fld in ("name", "generateName", "namespace", "uid", "resourceVersion", "creationTimestamp",
+                "deletionTimestamp"):
+        if m.get(fld) is not None and not isinstance(m[fld], str):
+            raise _type_error(rt, m[fld], f"ObjectMeta.metadata.{fld}", "string")
     for fld in ("labels", "annotations"):
         value = m.get(fld)
-        if value is not None and (
-            not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values())
-        ):
-            causes.append(
-                errors.field_cause(f"metadata.{fld}", "Invalid value: must be a map of string to string")
-            )
-    if m.get("finalizers") is not None and not isinstance(m.get("finalizers"), list):
-        causes.append(errors.field_cause("metadata.finalizers", "Invalid value: must be a list of strings"))
-    return causes
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            raise _type_error(rt, value, f"ObjectMeta.metadata.{fld}", "map[string]string")
+        for v in value.values():
+            if not isinstance(v, str):
+                raise _type_error(rt, v, f"ObjectMeta.metadata.{fld}", "string")
+    for fld, item in (("finalizers", str), ("ownerReferences", dict), ("managedFields", dict)):
+        value = m.get(fld)
+        if value is None:
+            continue
+        if not isinstance(value, list) or not all(isinstance(v, item) for v in value):
+            raise _type_error(rt, value, f"ObjectMeta.metadata.{fld}", "[]" + ("string" if item is str else fld))
+    if m.get("generation") is not None and (not isinstance(m["generation"], int) or isinstance(m["generation"], bool)):
+        raise _type_error(rt, m["generation"], "ObjectMeta.metadata.generation", "int64")
 
 
 def _invalid(rt: ResourceType, name: str, causes: list[dict[str, Any]]) -> errors.ApiError:
@@ -109,9 +129,6 @@ def create(
                 if store.get(rt, namespace, m["name"]) is None:
                     break
         name = str(m.get("name") or "")
-        causes = _meta_causes(m)
-        if causes:
-            raise _invalid(rt, name, causes)
         if rt.namespaced:
             phase = store.namespace_phase(namespace)
             if phase is None:
@@ -240,7 +257,7 @@ def keep_identity(rt: ResourceType, old: Obj, new: Obj) -> list[dict[str, Any]]:
                     "FieldValueForbidden",
                 )
             )
-    return causes + _meta_causes(m)
+    return causes
 
 
 def finish_update(

@@ -1,0 +1,91 @@
+"""Watch (issue item 10), following "Efficient detection of changes" in the API concepts doc."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+import time
+from urllib.parse import urlparse
+
+from tests.kubesim.conftest import cm
+
+CMS = "/api/v1/namespaces/default/configmaps"
+
+
+def watch_events(url: str, path: str) -> list[dict]:
+    parsed = urlparse(url)
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+    conn.request("GET", path)
+    resp = conn.getresponse()
+    assert resp.status == 200
+    events = [json.loads(line) for line in resp.read().splitlines() if line.strip()]
+    conn.close()
+    return events
+
+
+def test_watch_without_version_lists_then_follows(api, kubesim):
+    api("POST", CMS, cm("a"))
+
+    def later():
+        time.sleep(0.3)
+        api("POST", CMS, cm("b"))
+        obj = api("GET", f"{CMS}/b").body
+        api("PUT", f"{CMS}/b", obj | {"data": {"k": "2"}})
+        api("DELETE", f"{CMS}/a")
+
+    threading.Thread(target=later).start()
+    events = watch_events(kubesim.url, f"{CMS}?watch=true&timeoutSeconds=1")
+    assert [(e["type"], e["object"]["metadata"]["name"]) for e in events] == [
+        ("ADDED", "a"), ("ADDED", "b"), ("MODIFIED", "b"), ("DELETED", "a")]
+    rvs = [int(e["object"]["metadata"]["resourceVersion"]) for e in events[1:]]
+    assert rvs == sorted(rvs)
+
+
+def test_resume_from_resource_version(api, kubesim):
+    rv = api("POST", CMS, cm("a")).body["metadata"]["resourceVersion"]
+    api("POST", CMS, cm("b"))
+    events = watch_events(kubesim.url, f"{CMS}?watch=1&resourceVersion={rv}&timeoutSeconds=0.3")
+    assert [(e["type"], e["object"]["metadata"]["name"]) for e in events] == [("ADDED", "b")]
+
+
+def test_too_old_version_is_410_expired(api, kubesim):
+    rv = api("POST", CMS, cm("a")).body["metadata"]["resourceVersion"]
+    api("POST", CMS, cm("b"))
+    kubesim.compact()
+    events = watch_events(kubesim.url, f"{CMS}?watch=true&resourceVersion={rv}&timeoutSeconds=1")
+    assert len(events) == 1 and events[0]["type"] == "ERROR"
+    assert events[0]["object"]["code"] == 410 and events[0]["object"]["reason"] == "Expired"
+
+
+def test_bookmarks_and_initial_events_end(api, kubesim):
+    api("POST", CMS, cm("a"))
+    events = watch_events(kubesim.url, f"{CMS}?watch=true&allowWatchBookmarks=true&sendInitialEvents=true"
+                                       "&resourceVersionMatch=NotOlderThan&timeoutSeconds=0.2")
+    assert events[0]["type"] == "ADDED"
+    assert events[1]["type"] == "BOOKMARK"
+    assert events[1]["object"]["metadata"]["annotations"] == {"k8s.io/initial-events-end": "true"}
+
+
+def test_selector_transitions(api, kubesim):
+    api("POST", CMS, cm("a", app="web"))
+
+    def later():
+        time.sleep(0.3)
+        obj = api("GET", f"{CMS}/a").body
+        obj["metadata"]["labels"] = {"app": "other"}
+        api("PUT", f"{CMS}/a", obj)
+
+    threading.Thread(target=later).start()
+    events = watch_events(kubesim.url, f"{CMS}?watch=true&labelSelector=app%3Dweb&timeoutSeconds=1")
+    assert [e["type"] for e in events] == ["ADDED", "DELETED"]
+
+
+def test_python_client_watch(kubesim):
+    from kubernetes import client, watch
+
+    v1 = client.CoreV1Api(kubesim.api_client())
+    v1.create_namespaced_config_map("default", client.V1ConfigMap(metadata=client.V1ObjectMeta(name="x")))
+    seen = [(e["type"], e["object"].metadata.name)
+            for e in watch.Watch().stream(v1.list_namespaced_config_map, "default", timeout_seconds=1)]
+    assert seen == [("ADDED", "x")]
