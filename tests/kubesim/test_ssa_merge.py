@@ -276,3 +276,17 @@ def test_apply_of_a_typical_deployment_is_fast() -> None:
         ssa.apply(obj, cfg, manager="kubectl", force=False, schema=DEPLOY, api_version="apps/v1", now="t")
     per_apply = (time.perf_counter() - start) / n
     assert per_apply < 0.003, f"{per_apply * 1000:.2f} ms per apply"
+
+
+def test_more_than_ten_update_managers_collapse_into_ancient_changes() -> None:
+    """Docs "Field managers" (API server side: at most ten Update managers are kept, the oldest are
+    merged into ``ancient-changes``)."""
+    obj = do_apply(None, deployment(), "kubectl")
+    for i in range(12):
+        label = mutated(obj, lambda o, i=i: o["metadata"].setdefault("labels", {}).update({f"l{i}": "x"}))
+        obj = do_update(obj, label, f"updater-{i:02d}", now=f"2026-11-26T11:00:{i:02d}Z")
+    updaters = [e["manager"] for e in entries(obj) if e["operation"] == "Update"]
+    assert len(updaters) == 10
+    assert "ancient-changes" in updaters
+    assert "updater-00" not in updaters and "updater-11" in updaters
+    assert owns(obj, "ancient-changes", "f:metadata", "f:labels", "f:l0")
