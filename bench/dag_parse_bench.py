@@ -67,6 +67,9 @@ def main() -> None:
         dags = work / "dags"
         dags.mkdir()
         shutil.copy(ROOT / "dags" / "airflux_apps.py", dags)
+        errors_only = work / "errors-dag"
+        errors_only.mkdir()
+        shutil.copy(ROOT / "dags" / "airflux_app_errors.py", errors_only)
         os.environ.update({
             "AIRFLOW_HOME": str(work / "airflow"),
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
@@ -89,8 +92,14 @@ def main() -> None:
             DagSerialization.to_dict(dag)
         serialize_seconds = time.perf_counter() - started
 
+        started = time.perf_counter()
+        errors_bag = DagBag(dag_folder=str(errors_only))
+        errors_seconds = time.perf_counter() - started
+        assert not errors_bag.import_errors and errors_bag.size() == 0
+
         print(f"parsed {bag.size()} app DAGs ({APPS} files, {2 * APPS} documents) in {parse_seconds:.2f} s")
         print(f"serialized them (as the DAG processor does next) in {serialize_seconds:.2f} s")
+        print(f"the sibling airflux_app_errors.py (validation only, no DAGs) parsed in {errors_seconds:.2f} s")
         print(f"RESULT parse_seconds={parse_seconds:.3f} apps={APPS} target_seconds={TARGET_SECONDS:g}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
