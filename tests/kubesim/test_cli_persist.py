@@ -7,8 +7,9 @@ import signal
 import subprocess
 import sys
 
-from kubesim.server import KubeSim
 from tests.kubesim.conftest import _call, cm
+
+from kubesim.server import KubeSim
 
 
 def test_state_survives_restart(tmp_path):

@@ -9,7 +9,6 @@ import time
 from urllib.parse import urlparse
 
 import pytest
-
 from tests.kubesim.conftest import _call, cm
 
 CMS = "/api/v1/namespaces/default/configmaps"

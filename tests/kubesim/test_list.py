@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tests.kubesim.conftest import cm
 
 from kubesim import errors, selectors
-from tests.kubesim.conftest import cm
 
 CMS = "/api/v1/namespaces/default/configmaps"
 
@@ -63,7 +63,7 @@ def test_limit_and_continue(populated):
 def test_table_output(populated):
     reply = populated("GET", CMS, headers={"Accept": "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"})
     assert reply.body["kind"] == "Table" and reply.body["apiVersion"] == "meta.k8s.io/v1"
-    assert [c["name"] for c in reply.body["columnDefinitions"]][0] == "Name"
+    assert next(c["name"] for c in reply.body["columnDefinitions"]) == "Name"
     assert [r["cells"][0] for r in reply.body["rows"]] == ["a", "b", "c"]
 
 
