@@ -280,6 +280,12 @@ spec:
 """
 
 
+def logged(kubesim: Any, method: str, before: int, count: int = 1) -> list[Any]:
+    """Requests logged after the first `before` (the server logs a request once its response is sent)."""
+    return kubesim.wait_for(  # type: ignore[no-any-return]
+        lambda: (found := kubesim.requests(method=method)[before:]) and len(found) >= count and found, timeout=5)
+
+
 @pytest.mark.kubectl
 def test_client_side_apply_with_default_validation_then_diff_and_reapply(kubesim: Any) -> None:
     out = ok(kubesim, "apply", "-f", "-", input=MANIFEST)
@@ -299,7 +305,7 @@ def test_client_side_apply_with_default_validation_then_diff_and_reapply(kubesim
     before = len(kubesim.requests(method="PATCH"))
     out = ok(kubesim, "apply", "-f", "-", input=changed)
     assert "deployment.apps/web configured" in out and "configmap/cfg unchanged" in out
-    patches = kubesim.requests(method="PATCH")[before:]
+    patches = logged(kubesim, "PATCH", before, count=3)
     # (a Secret with stringData and a PDB, whose selector has patch strategy "replace", are re-patched
     # on every apply, exactly as against a real cluster)
     sent = {r.path.rsplit("/", 2)[1]: r.content_type.split(";")[0] for r in patches}
@@ -321,7 +327,7 @@ def test_apply_of_a_crd_then_its_custom_resource_uses_merge_patch(kubesim: Any) 
     widget["spec"]["size"] = 4  # type: ignore[index]
     before = len(kubesim.requests(method="PATCH"))
     assert "widget.example.com/w1 configured" in ok(kubesim, "apply", "-f", "-", input=json.dumps(widget))
-    (patch,) = kubesim.requests(method="PATCH")[before:]
+    (patch,) = logged(kubesim, "PATCH", before)
     assert patch.content_type.split(";")[0] == "application/merge-patch+json"
     assert json.loads(ok(kubesim, "get", "widget", "w1", "-o", "json"))["spec"] == {"size": 4}
     # re-applying the CRD itself (a built-in kind) is a no-op
