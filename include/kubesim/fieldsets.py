@@ -38,9 +38,15 @@ def item_pe(item: Any, lt: str, keys: tuple[str, ...], defaults: dict[str, Any],
             *, strict: bool, path: Path) -> str:
     """The path element of a list item: ``k:{...}`` for list-maps, ``v:...`` for sets."""
     if lt == "set":
-        if isinstance(item, (dict, list)) and strict:
-            raise PatchError(f".{'.'.join(path)}: sets may only contain scalars", field=".".join(path))
-        return "v:" + _jv(item)
+        if isinstance(item, (dict, list)):
+            if strict:
+                raise PatchError(f".{'.'.join(path)}: sets may only contain scalars", field=".".join(path))
+            return "v:" + _jv(item)
+        ck = ("v", type(item), item)
+        got = _PE_CACHE.get(ck)
+        if got is None:
+            got = _cache_pe(ck, "v:" + _jv(item))
+        return got
     if not isinstance(item, dict):
         if strict:
             raise PatchError(f".{'.'.join(path)}: element {index}: expected a map", field=".".join(path))
@@ -57,7 +63,24 @@ def item_pe(item: Any, lt: str, keys: tuple[str, ...], defaults: dict[str, Any],
                 f'key field "{k}" (and doesn\'t have default value)', field=".".join(path))
     if not key:
         return f"i:{index}"
-    return "k:" + _jv(key)
+    try:
+        ck = (tuple(key), tuple((type(v), v) for v in key.values()))
+        got = _PE_CACHE.get(ck)
+    except TypeError:  # unhashable key values (invalid, but keep going)
+        return "k:" + _jv(key)
+    if got is None:
+        got = _cache_pe(ck, "k:" + _jv(key))
+    return got
+
+
+_PE_CACHE: dict[Any, str] = {}
+
+
+def _cache_pe(key: Any, pe: str) -> str:
+    if len(_PE_CACHE) > 20000:
+        _PE_CACHE.clear()
+    _PE_CACHE[key] = pe
+    return pe
 
 
 def list_pes(items: list[Any], path: Path, schema: Schema, *, strict: bool) -> list[str]:

@@ -140,7 +140,8 @@ def apply(live: dict | None, config: dict, *, manager: str, force: bool, schema:
     result_entries = [*others, me] if config_set else others
     mf = mfs.encode(result_entries if result_entries else [], original_mf)
     if live is not None and not object_changed and mf == original_mf:
-        return jcopy(live)
+        # ``merged`` is already a fresh copy equal to the live body: give it the live entries back.
+        return mfs.with_managed(merged, jcopy(original_mf) if original_mf else None)
     return mfs.with_managed(merged, mf)
 
 
