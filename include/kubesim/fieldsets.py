@@ -42,10 +42,10 @@ def item_pe(item: Any, lt: str, keys: tuple[str, ...], defaults: dict[str, Any],
             if strict:
                 raise PatchError(f".{'.'.join(path)}: sets may only contain scalars", field=".".join(path))
             return "v:" + _jv(item)
-        ck = ("v", type(item), item)
-        got = _PE_CACHE.get(ck)
+        vkey: Any = ("v", type(item), item)
+        got = _PE_CACHE.get(vkey)
         if got is None:
-            got = _cache_pe(ck, "v:" + _jv(item))
+            got = _cache_pe(vkey, "v:" + _jv(item))
         return got
     if not isinstance(item, dict):
         if strict:
@@ -64,12 +64,12 @@ def item_pe(item: Any, lt: str, keys: tuple[str, ...], defaults: dict[str, Any],
     if not key:
         return f"i:{index}"
     try:
-        ck = (tuple(key), tuple((type(v), v) for v in key.values()))
-        got = _PE_CACHE.get(ck)
+        kkey: Any = (tuple(key), tuple((type(v), v) for v in key.values()))
+        got = _PE_CACHE.get(kkey)
     except TypeError:  # unhashable key values (invalid, but keep going)
         return "k:" + _jv(key)
     if got is None:
-        got = _cache_pe(ck, "k:" + _jv(key))
+        got = _cache_pe(kkey, "k:" + _jv(key))
     return got
 
 
