@@ -132,10 +132,10 @@ def check_patched_rv(rt: ResourceType, old: Obj, result: Obj) -> None:
 
 
 def _conflict_message(live: Obj | None, conflicts: list[Any]) -> tuple[str, list[dict[str, Any]]]:
-    entries = {}
+    entries: dict[str, dict[str, Any]] = {}
     for entry in ((live or {}).get("metadata") or {}).get("managedFields") or []:
         if isinstance(entry, dict):
-            entries.setdefault(entry.get("manager"), entry)
+            entries.setdefault(str(entry.get("manager", "")), entry)
 
     def who(manager: str) -> str:
         entry = entries.get(manager) or {}

@@ -6,12 +6,14 @@ custom resources they define are restored; objects of kinds no longer served are
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
-from kubesim.store import Store
+from kubesim import errors, writes
+from kubesim.store import Store, clone
 
 FORMAT = "kubesim/v1"
 
@@ -44,4 +46,8 @@ def load(store: Store, path: Path) -> int:
         if types and (obj.get("metadata") or {}).get("name"):
             restored.append((types[0], obj))
     store.load(restored, int(doc.get("resourceVersion") or 1))
+    allocator = writes.allocator(store)
+    for rt, obj in restored:  # re-reserve what restored objects hold (Service clusterIPs, node ports)
+        with contextlib.suppress(errors.ApiError):
+            allocator.admit_create(rt.group, rt.kind, clone(obj))
     return len(restored)

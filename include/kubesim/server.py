@@ -84,7 +84,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks, total = [], 0
+            chunks: list[bytes] = []
+            total = 0
             while True:
                 size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
                 if size == 0:
@@ -226,7 +227,7 @@ class KubeSim:
             persist.load(self.store, state_file)
         bootstrap(self.store)
         self._httpd = _HTTPServer((host, port), self)
-        self.host, self.port = self._httpd.server_address[0], self._httpd.server_address[1]
+        self.host, self.port = str(self._httpd.server_address[0]), int(self._httpd.server_address[1])
         self.address = f"{self.host}:{self.port}"
         self.url = f"http://{self.address}"
         self._loop = Loop(self.store, interval=interval) if controllers else None

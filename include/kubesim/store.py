@@ -95,6 +95,8 @@ class Store:
     pending: set[Key] = field(default_factory=set)  # objects with a deletionTimestamp
     orphan_check: set[Key] = field(default_factory=set)  # objects whose owners may be gone
     listeners: list[Callable[[], None]] = field(default_factory=list)
+    schema_cache: dict[Any, Any] = field(default_factory=dict)     # (type, registry generation) -> Schema
+    allocator: Any = None                                           # defaults.Allocator, created on first use
 
     def __post_init__(self) -> None:
         self.cond = threading.Condition(self.lock)
@@ -142,7 +144,7 @@ class Store:
         return (rt, obj) if rt is not None and obj is not None else None
 
     def in_namespace(self, namespace: str) -> list[tuple[ResourceType, Obj]]:
-        out = []
+        out: list[tuple[ResourceType, Obj]] = []
         for (group, plural), objs in list(self._data.items()):
             rt = self._types.get((group, plural))
             if rt is None or not rt.namespaced:

@@ -22,7 +22,7 @@ _GEN_CHARS = "bcdfghjklmnpqrstvwxz2456789"
 
 
 def schema_of(store: Store, rt: ResourceType) -> Any:
-    cache: dict[Any, Any] = store.__dict__.setdefault("_schema_cache", {})
+    cache = store.schema_cache
     key = (rt, store.registry.generation)
     found = cache.get(key)
     if found is None:
@@ -176,10 +176,9 @@ def create(
 
 
 def allocator(store: Store) -> Any:
-    found = store.__dict__.get("_allocator")
-    if found is None:
-        found = store.__dict__.setdefault("_allocator", defaults.Allocator())
-    return found
+    if store.allocator is None:
+        store.allocator = defaults.Allocator()
+    return store.allocator
 
 
 def check_identity(rt: ResourceType, name: str, namespace: str, obj: Obj) -> None:
@@ -272,6 +271,7 @@ def finish_update(
     tracked: bool,
 ) -> Obj:
     """Defaults, validation, managedFields, then the write (or the deletion when the last finalizer went)."""
+    new = clone(new)  # never let in-place defaulting reach structures shared with the stored object
     causes = keep_identity(rt, old, new)
     name = old["metadata"]["name"]
     if causes:
