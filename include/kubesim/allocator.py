@@ -57,6 +57,8 @@ class Allocator:
         if group != "" or kind != "Service":
             return
         spec = obj.setdefault("spec", {})
+        if not isinstance(spec, dict):
+            return
         name = str((obj.get("metadata") or {}).get("name") or "")
         with self._lock:
             taken_ip: int | None = None
@@ -79,7 +81,11 @@ class Allocator:
         if group != "" or kind != "Service":
             return
         spec = obj.setdefault("spec", {})
+        if not isinstance(spec, dict):
+            return
         old_spec = old.get("spec") or {}
+        if not isinstance(old_spec, dict):
+            old_spec = {}
         name = str((obj.get("metadata") or {}).get("name") or "")
         with self._lock:
             old_needs, new_needs = _needs_cluster_ip(old_spec), _needs_cluster_ip(spec)

@@ -240,6 +240,14 @@ def reconcile(group: str, kind: str, obj: dict[str, Any], *, since: float,
     fn = _CONTROLLERS.get((group, kind))
     if fn is None:
         return None, None
+    try:
+        return _reconcile(fn, group, kind, obj, since=since, now=now)
+    except (AttributeError, TypeError, ValueError, KeyError):
+        return None, None  # a malformed stored object gets no simulated status
+
+
+def _reconcile(fn: Controller, group: str, kind: str, obj: dict[str, Any], *, since: float,
+               now: float) -> tuple[dict[str, Any] | None, float | None]:
     if (obj.get("metadata") or {}).get("deletionTimestamp") and kind != "Namespace":
         return None, None
     delay = ready_after(obj, DEFAULT_READY_AFTER)

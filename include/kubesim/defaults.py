@@ -305,10 +305,13 @@ def apply_defaults(group: str, kind: str, obj: dict[str, Any], *,
     ``default`` values are applied the way the apiextensions server does.
     """
     fn = _DEFAULTERS.get((group, kind))
-    if fn is not None:
-        fn(obj)
-    if openapi_schema is not None:
-        apply_schema_defaults(obj, openapi_schema)
+    try:
+        if fn is not None:
+            fn(obj)
+        if openapi_schema is not None:
+            apply_schema_defaults(obj, openapi_schema)
+    except (AttributeError, TypeError):
+        pass  # a malformed body: validation reports it, defaulting just stops
 
 
 def apply_schema_defaults(value: Any, schema: dict[str, Any], *, root: bool = True) -> None:

@@ -26,6 +26,7 @@ from kubesim.validation_common import (
     name_is_dns_label,
     name_is_dns_subdomain,
     name_is_path_segment,
+    type_invalid,
     validate_object_meta,
     validate_object_meta_update,
 )
@@ -101,21 +102,32 @@ def validate(group: str, kind: str, obj: dict[str, Any], old: dict[str, Any] | N
     (as upstream) and immutable-field rules apply. ``openapi_schema`` is the CRD version's
     ``openAPIV3Schema`` when ``obj`` is a custom resource.
     """
-    meta = obj.get("metadata")
     if group == "apiextensions.k8s.io" and kind == "CustomResourceDefinition":
         name_fn: NameFn = crd_name_errors(obj)
         rule: Rule = validate_crd
     else:
         name_fn, rule = _RULES.get((group, kind), (name_is_dns_subdomain, _none))
-    if old is None:
-        causes = validate_object_meta(meta, name_fn)
-    else:
-        causes = validate_object_meta(meta, _no_name_check)
-        causes.extend(validate_object_meta_update(meta or {}, old.get("metadata") or {}))
-    causes.extend(rule(obj, old))
-    if openapi_schema is not None:
-        causes.extend(validate_custom_resource(obj, openapi_schema))
+    causes: list[dict[str, str]] = []
+    try:
+        meta = obj.get("metadata")
+        if old is None:
+            causes.extend(validate_object_meta(meta, name_fn))
+        else:
+            causes.extend(validate_object_meta(meta, _no_name_check))
+            causes.extend(validate_object_meta_update(meta or {}, old.get("metadata") or {}))
+        causes.extend(rule(obj, old))
+        if openapi_schema is not None:
+            causes.extend(validate_custom_resource(obj, openapi_schema))
+    except (AttributeError, TypeError, ValueError, KeyError):
+        # a field of the wrong JSON type where the rules expected a map or a list: the real server
+        # rejects such a body when decoding it; here it becomes one cause instead of a crash
+        causes.append(type_invalid("spec" if "spec" in obj else "metadata", _shape(obj),
+                                   f"the object does not match the schema of {kind}"))
     return causes
+
+
+def _shape(obj: dict[str, Any]) -> str:
+    return type(obj.get("spec")).__name__ if "spec" in obj else "object"
 
 
 def _no_name_check(name: str, prefix: bool) -> list[str]:

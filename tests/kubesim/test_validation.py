@@ -395,3 +395,41 @@ def test_validation_is_fast_enough_for_a_thousand_requests_a_second() -> None:
         validate("apps", "Deployment", new, old)
     per_call = (time.perf_counter() - start) / 500
     assert per_call < 0.0005
+
+
+def test_malformed_bodies_never_crash_validation_defaults_or_controllers() -> None:
+    """kubesim issue, "Bad input": the server never crashes on bodies of the wrong shape; the
+    behaviour modules turn them into causes (or leave them alone) instead of raising."""
+    from kubesim.controllers import reconcile
+
+    samples: list[tuple[str, str, dict[str, Any]]] = [
+        ("apps", "Deployment", deployment()),
+        ("", "Service", {"metadata": {"name": "s"}, "spec": {"ports": [{"port": 80}], "type": "NodePort"}}),
+        ("batch", "Job", {"metadata": {"name": "j", "uid": "u"}, "spec": {"template": {"spec": {"containers": []}}}}),
+        ("networking.k8s.io", "Ingress", {"metadata": {"name": "i"}, "spec": {"rules": [{"http": {"paths": [{}]}}]}}),
+        ("rbac.authorization.k8s.io", "RoleBinding", {"metadata": {"name": "r"}, "roleRef": {}, "subjects": [{}]}),
+    ]
+    junk: list[Any] = ["text", 7, None, [1, "x"], {"a": [None]}, True]
+
+    def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        out = [prefix] if prefix else []
+        if isinstance(value, dict):
+            for k, v in value.items():
+                out.extend(paths(v, (*prefix, k)))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                out.extend(paths(v, (*prefix, i)))
+        return out
+
+    for group, kind, sample in samples:
+        for path in paths(sample):
+            for bad in junk:
+                obj = copy.deepcopy(sample)
+                parent: Any = obj
+                for key in path[:-1]:
+                    parent = parent[key]
+                parent[path[-1]] = bad
+                apply_defaults(group, kind, obj)
+                assert isinstance(validate(group, kind, obj, sample), list)
+                assert isinstance(validate(group, kind, obj, None), list)
+                reconcile(group, kind, obj, since=0.0, now=1.0)
