@@ -10,7 +10,6 @@ CRDs appear the moment they are registered. Documents are cached per registry ge
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 
 from kubesim import openapi
@@ -42,9 +41,6 @@ _SUBRESOURCES: dict[str, tuple[str | None, str | None, str | None, tuple[str, ..
     "scale": ("autoscaling", "v1", "Scale", ("get", "patch", "update")),
     "finalize": (None, None, None, ("update",)),
 }
-
-_cache_lock = threading.Lock()
-_cache: dict[tuple[int, int, str], tuple[int, str, bytes]] = {}
 
 
 def _dumps(doc: Any) -> bytes:
@@ -230,17 +226,10 @@ def handle(
     if (parts[0] == "api" and len(parts) > 2) or (parts[0] == "apis" and len(parts) > 3):
         return None
     agg = aggregated_version(accept) if len(parts) == 1 else None
-    key = (registry.generation, hash((path, agg)), server_address)
-    with _cache_lock:
-        hit = _cache.get(key)
-    if hit is not None:
-        return hit
-    result = _discovery(registry, parts, agg, server_address)
-    with _cache_lock:
-        if len(_cache) > 256:
-            _cache.clear()
-        _cache[key] = result
-    return result
+    return registry.cached(
+        ("discovery", tuple(parts), agg, server_address),
+        lambda: _discovery(registry, parts, agg, server_address),
+    )
 
 
 def _discovery(

@@ -13,7 +13,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import threading
 from typing import Any
 
 from kubesim import openapi_kinds as kinds_table
@@ -286,16 +285,11 @@ def gv_document(registry: Registry, group: str, version: str) -> dict[str, Any] 
     }
 
 
-_lock = threading.Lock()
-_cache: dict[tuple[int, str], tuple[bytes, str]] = {}
-
-
 def _gv_bytes(registry: Registry, gv_key: str) -> tuple[bytes, str] | None:
-    key = (registry.generation, gv_key)
-    with _lock:
-        hit = _cache.get(key)
-    if hit is not None:
-        return hit
+    return registry.cached(("openapi-v3", gv_key), lambda: _build_gv(registry, gv_key))
+
+
+def _build_gv(registry: Registry, gv_key: str) -> tuple[bytes, str] | None:
     parts = gv_key.split("/")
     if parts[0] == "api" and len(parts) == 2:
         doc = gv_document(registry, "", parts[1])
@@ -306,12 +300,7 @@ def _gv_bytes(registry: Registry, gv_key: str) -> tuple[bytes, str] | None:
     if doc is None:
         return None
     body = json.dumps(doc, separators=(",", ":")).encode()
-    result = (body, hashlib.sha512(body).hexdigest().upper()[:128])
-    with _lock:
-        if len(_cache) > 512:
-            _cache.clear()
-        _cache[key] = result
-    return result
+    return body, hashlib.sha512(body).hexdigest().upper()[:128]
 
 
 def index_document(registry: Registry) -> dict[str, Any]:
@@ -374,12 +363,8 @@ def handle(registry: Registry, path: str, query: str, accept: str) -> tuple[int,
             # an empty message decodes to an empty document, which kubectl treats as "no v2 schema"
             # and falls back to OpenAPI v3 / its compiled-in types.
             return 200, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf", b""
-        key = (registry.generation, "v2")
-        with _lock:
-            hit = _cache.get(key)
-        if hit is None:
-            hit = (json.dumps(v2_document(registry), separators=(",", ":")).encode(), "")
-            with _lock:
-                _cache[key] = hit
+        hit = registry.cached(
+            ("openapi-v2",), lambda: (json.dumps(v2_document(registry), separators=(",", ":")).encode(), "")
+        )
         return 200, JSON, hit[0]
     return _status_404()

@@ -13,8 +13,11 @@ import base64
 import hashlib
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 ALL_VERBS: tuple[str, ...] = (
     "create",
@@ -244,8 +247,21 @@ class Registry:
         self._crds: dict[str, dict[str, Any]] = {}  # CRD name -> CRD object as registered
         self._crd_types: dict[str, list[ResourceType]] = {}
         self.generation: int = 0
+        self._docs: dict[Any, Any] = {}  # derived documents (discovery, OpenAPI) of this generation
         for rt in BUILTIN_TYPES:
             self._by_gvr[(rt.group, rt.version, rt.plural)] = rt
+
+    def cached(self, key: Any, build: Callable[[], T]) -> T:
+        """A document derived from the registry, built once per generation (per registry)."""
+        with self._lock:
+            generation = self.generation
+            if key in self._docs:
+                return self._docs[key]  # type: ignore[no-any-return]
+        value = build()
+        with self._lock:
+            if self.generation == generation:
+                self._docs[key] = value
+        return value
 
     # ---- lookups -------------------------------------------------------------------------
     def lookup(self, group: str, version: str, plural: str) -> ResourceType | None:
@@ -367,6 +383,7 @@ class Registry:
                 for rt in types:
                     self._by_gvr[(rt.group, rt.version, rt.plural)] = rt
             self.generation += 1
+            self._docs.clear()
         return types
 
     def unregister_crd(self, crd: dict[str, Any]) -> list[ResourceType]:
@@ -374,6 +391,7 @@ class Registry:
             name = (crd.get("metadata") or {}).get("name") or ""
             removed = self._drop(name)
             self.generation += 1
+            self._docs.clear()
         return removed
 
     def _drop(self, crd_name: str) -> list[ResourceType]:

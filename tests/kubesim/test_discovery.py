@@ -170,3 +170,16 @@ def test_kubectl_learns_a_new_crd_and_its_short_name(kubesim: Any) -> None:
     got = ok(kubesim, "get", "wd", "w1", "-o", "json")
     assert json.loads(got)["spec"] == {"size": 3}
     assert "w1" in ok(kubesim, "get", "gadgets")
+
+
+def test_documents_are_cached_per_registry_not_shared_between_servers() -> None:
+    first, second = Registry(), Registry()
+    first.register_crd(widget_crd())
+    gadget = widget_crd(group="gadgets.example.org")
+    gadget["metadata"]["name"] = "widgets.gadgets.example.org"
+    second.register_crd(gadget)
+    assert first.generation == second.generation
+    _, _, a = get(first, "/apis")
+    _, _, b = get(second, "/apis")
+    assert "example.com" in [g["name"] for g in a["groups"]] and "gadgets.example.org" not in [g["name"] for g in a["groups"]]
+    assert "gadgets.example.org" in [g["name"] for g in b["groups"]] and "example.com" not in [g["name"] for g in b["groups"]]
