@@ -192,7 +192,11 @@ class Schema:
         return _KEY_DEFAULTS.get(keys, {})
 
     def is_value_struct(self, path: Path) -> bool:
-        """Struct fields a typed Go object always has (cosmetic: decides "." markers of Update sets)."""
+        """Struct fields a typed Go object always has (cosmetic: decides "." markers of Update sets).
+
+        Custom resources are unstructured: only ``metadata`` is always there."""
+        if self._crd is not None:
+            return path == ("metadata",)
         return path[-1:] in _VALUE_STRUCTS_TAIL or path[-2:] in _VALUE_STRUCTS_TAIL
 
     # -- SMP -----------------------------------------------------------------------------------

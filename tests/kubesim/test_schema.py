@@ -110,3 +110,14 @@ def test_crd_schema_is_cached_until_it_changes() -> None:
     b = schema_for("example.com", "Cached", changed)
     assert b is not a
     assert b.list_type(("spec", "ports")) == ("set", ())
+
+
+def test_value_structs_only_for_builtin_kinds() -> None:
+    """Typed built-ins always carry spec/template structs; unstructured custom resources do not."""
+    dep = schema_for("apps", "Deployment")
+    assert dep.is_value_struct(("spec",))
+    assert dep.is_value_struct(("spec", "template", "spec"))
+    assert not dep.is_value_struct(("spec", "template", "spec", "securityContext"))
+    cr = schema_for("example.com", "Widget", CRD)
+    assert cr.is_value_struct(("metadata",))
+    assert not cr.is_value_struct(("spec",))
