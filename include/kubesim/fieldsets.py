@@ -117,6 +117,8 @@ def _os_map(obj: dict[str, Any], path: Path, schema: Schema, out: FieldSet, stri
             else:
                 child: FieldSet = {}
                 _os_map(v, cpath, schema, child, strict)
+                if schema.is_map_entry(cpath):
+                    child[MEMBER] = {}
                 if child:
                     out[pe] = child
         elif type(v) is list:

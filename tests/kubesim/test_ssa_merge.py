@@ -290,3 +290,14 @@ def test_more_than_ten_update_managers_collapse_into_ancient_changes() -> None:
     assert "ancient-changes" in updaters
     assert "updater-00" not in updaters and "updater-11" in updaters
     assert owns(obj, "ancient-changes", "f:metadata", "f:labels", "f:l0")
+
+
+def test_custom_resource_map_entries_holding_objects_are_members() -> None:
+    """Docs "Merge strategy" (``mapType=granular``): an applier owns each entry of a free-form map."""
+    schema = {"type": "object", "properties": {"spec": {"type": "object", "properties": {"byName": {
+        "type": "object", "additionalProperties": {"type": "object", "properties": {"x": {"type": "integer"}}}}}}}}
+    sch = schema_for("example.com", "Baz", schema)
+    cfg = {"apiVersion": "example.com/v1", "kind": "Baz", "metadata": {"name": "b"},
+           "spec": {"byName": {"a": {"x": 1}}}}
+    obj = do_apply(None, cfg, "m", schema=sch)
+    assert entry(obj, "m")["fieldsV1"] == {"f:spec": {"f:byName": {"f:a": {".": {}, "f:x": {}}}}}  # type: ignore[index]
