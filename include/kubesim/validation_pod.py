@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from kubesim.quantity import parse_quantity
 from kubesim.validation_common import (
     Cause,
     duplicate,
@@ -139,6 +140,36 @@ def _validate_env(env: list[Any], path: str) -> list[Cause]:
     return out
 
 
+def _validate_resources(resources: Any, path: str) -> list[Cause]:
+    """``ValidateResourceRequirements``: standard names, non-negative, requests <= limits."""
+    if not isinstance(resources, Mapping):
+        return []
+    out: list[Cause] = []
+    limits = resources.get("limits") or {}
+    requests = resources.get("requests") or {}
+    for section, values in (("limits", limits), ("requests", requests)):
+        if not isinstance(values, Mapping):
+            continue
+        for name, value in values.items():
+            p = f"{path}.{section}[{name}]"
+            if "/" not in str(name) and str(name) not in _STANDARD_RESOURCES and not str(name).startswith("hugepages-"):
+                out.append(invalid(p, name, "must be a standard resource for containers"))
+            amount = parse_quantity(value)
+            if amount is not None and amount < 0:
+                out.append(invalid(p, value, "must be greater than or equal to 0"))
+    if isinstance(limits, Mapping) and isinstance(requests, Mapping):
+        for name, value in requests.items():
+            if name in limits:
+                req, lim = parse_quantity(value), parse_quantity(limits[name])
+                if req is not None and lim is not None and req > lim:
+                    out.append(invalid(f"{path}.requests", str(value),
+                                       f"must be less than or equal to {name} limit of {limits[name]}"))
+    return out
+
+
+_STANDARD_RESOURCES = frozenset({"cpu", "memory", "ephemeral-storage"})
+
+
 def _validate_containers(
     containers: Any, path: str, volumes: set[str], names: set[str], *, require: bool
 ) -> list[Cause]:
@@ -170,6 +201,7 @@ def _validate_containers(
             out.append(not_supported(f"{p}.terminationMessagePolicy", tmp, TERMINATION_MESSAGE_POLICIES))
         out.extend(_validate_ports(ctr.get("ports") or [], f"{p}.ports"))
         out.extend(_validate_env(ctr.get("env") or [], f"{p}.env"))
+        out.extend(_validate_resources(ctr.get("resources"), f"{p}.resources"))
         for j, mount in enumerate(ctr.get("volumeMounts") or []):
             mp = f"{p}.volumeMounts[{j}]"
             mname = mount.get("name") if isinstance(mount, Mapping) else None

@@ -433,3 +433,15 @@ def test_malformed_bodies_never_crash_validation_defaults_or_controllers() -> No
                 assert isinstance(validate(group, kind, obj, sample), list)
                 assert isinstance(validate(group, kind, obj, None), list)
                 reconcile(group, kind, obj, since=0.0, now=1.0)
+
+
+def test_container_requests_may_not_exceed_limits() -> None:
+    """Resource Management for Pods and Containers: a container's request must not exceed its
+    limit; resource names are the standard ones (cpu, memory, ephemeral-storage, hugepages-*) or
+    extended resources with a domain prefix."""
+    obj = deployment()
+    obj["spec"]["template"]["spec"]["containers"][0]["resources"] = {
+        "limits": {"cpu": "500m", "memory": "128Mi"}, "requests": {"cpu": "1", "memory": "64Mi", "cpus": "1"}}
+    assert fields(validate("apps", "Deployment", obj, None)) == {
+        "spec.template.spec.containers[0].resources.requests[cpus]": 'Invalid value: "cpus": must be a standard resource for containers',
+        "spec.template.spec.containers[0].resources.requests": 'Invalid value: "1": must be less than or equal to cpu limit of 500m'}
