@@ -6,17 +6,23 @@ namespace prefixes (``kc-*`` for kubectl, ``af-*`` for Airflux) in the same emul
 they pay the same server. The no-op is the same command run again. The last line is
 machine-readable: ``RESULT first_apply_ratio=... noop_ratio=...``.
 
-    .venv/bin/python bench/apply_bench.py [--objects 1000] [--workers 8]
+    .venv/bin/python bench/apply_bench.py [--objects 1000] [--workers 8] [--latency-ms 0]
+
+kubesim runs in its own process. ``--latency-ms`` adds a per-request delay in the server (kubesim's
+fault endpoint) to model the network round trip of a real cluster; by default there is none, so
+both tools are bound by kubesim's own CPU time per request.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +30,6 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "include"))
-
-from kubesim.testing import running_kubesim  # noqa: E402
 
 from airflux.apply import ApplyOptions, apply  # noqa: E402
 from airflux.diff import DiffOptions, diff  # noqa: E402
@@ -84,6 +88,26 @@ def write_files(objs: list[dict[str, Any]], directory: Path) -> None:
         (directory / f"{10 + start // 100:02d}-objects.yaml").write_text(yaml.safe_dump_all(rest[start:start + 100]))
 
 
+def start_kubesim(directory: Path) -> tuple[subprocess.Popen[str], Path]:
+    """kubesim in its own process, as kubectl sees it: our client must not share its interpreter."""
+    kubeconfig = directory / "kubeconfig"
+    proc = subprocess.Popen([sys.executable, "-m", "kubesim", "--port", "0", "--kubeconfig", str(kubeconfig)],
+                            stdout=subprocess.PIPE, text=True, cwd=ROOT / "include")
+    assert proc.stdout is not None
+    proc.stdout.readline()  # the URL: the server is up
+    return proc, kubeconfig
+
+
+def add_latency(kubeconfig: Path, seconds: float) -> None:
+    """Every request waits ``seconds`` in the server (kubesim's fault endpoint), like a network RTT."""
+    server = yaml.safe_load(kubeconfig.read_text())["clusters"][0]["cluster"]["server"]
+    body = json.dumps({"method": ".*", "path": "^/(api|apis)(/|$)", "latency": seconds, "count": None}).encode()
+    req = urllib.request.Request(f"{server}/_kubesim/faults", data=body, method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        resp.read()
+
+
 def kubectl_apply(kubectl: str, kubeconfig: Path, directory: Path) -> float:
     start = time.perf_counter()
     proc = subprocess.run([kubectl, "--kubeconfig", str(kubeconfig), "apply", "--server-side",
@@ -102,7 +126,8 @@ def airflux_reconcile(client: KubeClient, objs: list[dict[str, Any]], dag_id: st
     changes = diff(client, objs, options=DiffOptions(dag_id=dag_id, inventory=old, prune=True,
                                                      workers=client.options.workers))
     result = apply(client, objs, changes, options=ApplyOptions(dag_id=dag_id, workers=client.options.workers))
-    write_inventory(client, inventory_after_apply(old, result.inventory, prune=True), options=inv_opts)
+    write_inventory(client, inventory_after_apply(old, result.inventory, prune=True), options=inv_opts,
+                    previous=old)
     return time.perf_counter() - start, result.changes.summary()
 
 
@@ -110,22 +135,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--objects", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=8)
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="add this much latency to every API request (a network round trip; 0: none)")
     args = parser.parse_args()
     kubectl = shutil.which("kubectl", path=str(ROOT / ".venv" / "bin")) or "kubectl"
 
-    with tempfile.TemporaryDirectory() as tmp, running_kubesim() as sim:
+    with tempfile.TemporaryDirectory() as tmp:
+        sim, kubeconfig = start_kubesim(Path(tmp))
+        if args.latency_ms > 0:
+            add_latency(kubeconfig, args.latency_ms / 1000)
         files = Path(tmp) / "kubectl"
         write_files(objects("kc", args.objects), files)
         af_objs = objects("af", args.objects)
-        client = KubeClient.from_kubeconfig(sim.kubeconfig, options=ClientOptions(workers=args.workers))
+        client = KubeClient.from_kubeconfig(kubeconfig, options=ClientOptions(workers=args.workers))
 
-        kc_first = kubectl_apply(kubectl, sim.kubeconfig, files)
+        kc_first = kubectl_apply(kubectl, kubeconfig, files)
         af_first, first_summary = airflux_reconcile(client, af_objs, "ks.bench.app")
-        kc_noop = kubectl_apply(kubectl, sim.kubeconfig, files)
+        kc_noop = kubectl_apply(kubectl, kubeconfig, files)
         af_noop, noop_summary = airflux_reconcile(client, af_objs, "ks.bench.app")
         client.close()
+        sim.terminate()
+        sim.wait(timeout=30)
 
-    print(f"objects: {args.objects} (workers {args.workers})")
+    print(f"objects: {args.objects} (workers {args.workers}, added latency {args.latency_ms:g} ms)")
     print(f"first apply: kubectl {kc_first:.2f}s  airflux {af_first:.2f}s  ({first_summary})")
     print(f"no-op:       kubectl {kc_noop:.2f}s  airflux {af_noop:.2f}s  ({noop_summary})")
     print(f"RESULT first_apply_ratio={af_first / kc_first:.3f} noop_ratio={af_noop / kc_noop:.3f}")

@@ -6,7 +6,6 @@ stage can never disagree with another about who owns an object or what an annota
 
 from __future__ import annotations
 
-import copy
 import enum
 from collections.abc import Iterable
 from typing import Any
@@ -74,8 +73,8 @@ def with_owner_label(objects: Iterable[dict[str, Any]], dag_id: str) -> list[dic
     """Copies of ``objects`` labelled ``airflux.io/app: <dag id>``; set before diff so diff sees it."""
     out = []
     for obj in objects:
-        new = copy.deepcopy(obj)
-        meta = new.setdefault("metadata", {})
+        # Only metadata.labels changes: copy that path, share the rest (render output is not mutated).
+        meta = dict(obj.get("metadata") or {})
         meta["labels"] = {**(meta.get("labels") or {}), OWNER_LABEL: dag_id}
-        out.append(new)
+        out.append({**obj, "metadata": meta})
     return out

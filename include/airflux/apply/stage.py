@@ -102,7 +102,7 @@ def apply(client: KubeClient, objects: Sequence[dict[str, Any]], changes: Change
         version = r.api_version.rpartition("/")[2]
         if ch.action is Action.SKIPPED or (ch.action is Action.UNCHANGED and not options.force):
             result[r.ref] = ch
-            entries[r.ref] = Entry(r.ref, version, ch.live_resource_version, ch.digest or config_digest(r.obj))
+            entries[r.ref] = Entry(r.ref, version, ch.live_fingerprint, ch.digest or config_digest(r.obj))
             continue
         to_write.append(r)
 
@@ -131,9 +131,9 @@ def apply(client: KubeClient, objects: Sequence[dict[str, Any]], changes: Change
                 reason = "recreated: immutable field changed" if w.recreated else ""
                 prior = planned.get(r.ref)
                 result[r.ref] = Change(r.ref, w.action, r.api_version, diff=prior.diff if prior else "",
-                                       reason=reason, live_resource_version=w.resource_version,
+                                       reason=reason, live_fingerprint=w.fingerprint,
                                        digest=config_digest(r.obj))
-                entries[r.ref] = Entry(r.ref, r.api_version.rpartition("/")[2], w.resource_version,
+                entries[r.ref] = Entry(r.ref, r.api_version.rpartition("/")[2], w.fingerprint,
                                        config_digest(r.obj))
                 logger.info("%s", result[r.ref].line())
         if failures:

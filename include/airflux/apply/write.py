@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from airflux.diff.takeover import needs_takeover, takeover_patch
+from airflux.inventory.model import live_fingerprint
 from airflux.kube import KubeApiError, KubeClient
 from airflux.model import Action, ApplyError, ObjRef
 from airflux.ownership import SsaPolicy, force_enabled, ssa_policy
@@ -20,6 +21,7 @@ class Written:
     ref: ObjRef
     action: Action
     resource_version: str
+    fingerprint: str
     recreated: bool = False
 
 
@@ -63,4 +65,4 @@ def write_object(client: KubeClient, obj: dict[str, Any], *, previous: Action, r
         action = Action.UNCHANGED
     else:
         action = Action.CONFIGURED
-    return Written(ref, action, rv, recreated)
+    return Written(ref, action, rv, live_fingerprint(result), recreated)

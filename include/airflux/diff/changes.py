@@ -23,7 +23,7 @@ class Change:
     diff: str = field(default="", repr=False)
     reason: str = ""
     # What apply and the inventory need to know without asking the cluster again.
-    live_resource_version: str = field(default="", compare=False, repr=False)
+    live_fingerprint: str = field(default="", compare=False, repr=False)
     digest: str = field(default="", compare=False, repr=False)
 
     def line(self) -> str:

@@ -6,7 +6,6 @@ identity we diff, apply and record in the inventory is the one the server will u
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,11 +66,10 @@ def resolve(client: KubeClient, objects: list[dict[str, Any]], *, dag_id: str
                 unresolved.append(Unresolved(ObjRef.of(obj), e.message))
                 continue
             info, namespaced = None, pending[(api_version, kind)]
+        # ``obj`` is already a fresh top level with its own metadata (with_owner_label).
         if namespaced and not meta.get("namespace"):
-            obj = copy.deepcopy(obj)
             obj["metadata"]["namespace"] = "default"
         elif not namespaced and meta.get("namespace"):
-            obj = copy.deepcopy(obj)
             del obj["metadata"]["namespace"]
         resolved.append(Resolved(obj, ObjRef.of(obj), info, api_version))
     return resolved, unresolved

@@ -4,9 +4,9 @@ Every rendered object is dry-run applied (server-side, in parallel) and compared
 object after normalisation. Any dry-run failure fails the whole stage with every failing object
 listed, so a bad set is never half-applied. Objects whose kind comes from a CRD in the same set
 are "created" without a dry-run (the server cannot validate them yet), and so are objects in a
-Namespace the set creates. An object whose live
-resourceVersion and config digest match what the inventory recorded after our last apply cannot
-have drifted and skips its dry-run: that keeps a no-op reconcile cheap.
+Namespace the set creates. An object whose live fingerprint (generation, metadata, field managers)
+and config digest match what the inventory recorded after our last apply cannot have drifted and
+skips its dry-run: that keeps a no-op reconcile cheap.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from airflux.diff.normalize import normalize
 from airflux.diff.render import unified_diff
 from airflux.diff.resolve import Resolved, resolve
 from airflux.diff.takeover import needs_takeover, predict_takeover
-from airflux.inventory.model import Inventory, config_digest
+from airflux.inventory.model import Inventory, config_digest, live_fingerprint
 from airflux.kube import KubeApiError, KubeClient, ResourceInfo, parallel_map
 from airflux.model import Action, DryRunError, ObjRef
 from airflux.ownership import OWNER_LABEL, SsaPolicy, force_enabled, prunable, ssa_policy
@@ -90,11 +90,11 @@ def _compare(r: Resolved, live: dict[str, Any] | None, dry: dict[str, Any], *, d
     merged = predict_takeover(dry, live or {}, r.obj, manager=manager) if takeover and live else dry
     if live is not None and normalize(live) == normalize(merged) and not takeover:
         return Change(r.ref, Action.UNCHANGED, r.api_version,
-                      live_resource_version=str(live["metadata"].get("resourceVersion", "")), digest=digest)
+                      live_fingerprint=live_fingerprint(live), digest=digest)
     text = unified_diff(live, merged, label=str(r.ref)) if with_diffs else ""
     reason = "" if text or not takeover else "takes over fields set by kubectl"
     return Change(r.ref, Action.CONFIGURED, r.api_version, diff=text, reason=reason,
-                  live_resource_version=str(((live or {}).get("metadata") or {}).get("resourceVersion", "")),
+                  live_fingerprint=live_fingerprint(live),
                   digest=digest)
 
 
@@ -131,13 +131,13 @@ def diff(client: KubeClient, objects: Sequence[dict[str, Any]], *, options: Diff
             current = client.get(r.obj)
         if current is not None and policy is SsaPolicy.IF_NOT_PRESENT:
             return Change(r.ref, Action.SKIPPED, r.api_version, reason="ssa: IfNotPresent, exists",
-                          live_resource_version=str(current["metadata"].get("resourceVersion", "")),
+                          live_fingerprint=live_fingerprint(current),
                           digest=digest)
         entry = recorded.get(r.ref)
-        current_rv = str(((current or {}).get("metadata") or {}).get("resourceVersion", ""))
+        current_fp = live_fingerprint(current) if current is not None else ""
         if (not options.force and current is not None and entry is not None and entry.digest == digest
-                and entry.resource_version == current_rv):
-            return Change(r.ref, Action.UNCHANGED, r.api_version, live_resource_version=current_rv, digest=digest)
+                and entry.fingerprint == current_fp):
+            return Change(r.ref, Action.UNCHANGED, r.api_version, live_fingerprint=current_fp, digest=digest)
         try:
             dry = client.apply(r.obj, dry_run=True, force=True)
         except KubeApiError as e:
@@ -146,7 +146,7 @@ def diff(client: KubeClient, objects: Sequence[dict[str, Any]], *, options: Diff
             # Apply will delete and recreate it; show what the new object will hold.
             text = unified_diff(current, r.obj, label=str(r.ref)) if options.with_diffs else ""
             return Change(r.ref, Action.CONFIGURED, r.api_version, diff=text,
-                          reason="immutable field changed, will be recreated", live_resource_version=current_rv,
+                          reason="immutable field changed, will be recreated", live_fingerprint=current_fp,
                           digest=digest)
         if current is None and (dry.get("metadata") or {}).get("resourceVersion"):
             current = client.get(r.obj)  # exists, but not (yet) labelled as ours

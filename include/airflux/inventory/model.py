@@ -1,9 +1,9 @@
 """The inventory: which objects an app applied, in Flux's id form, plus what we last saw of them.
 
 Entries use Flux's ``<namespace>_<name>_<group>_<kind>`` id and the API version, so an inventory
-reads the same as a Flux Kustomization's ``status.inventory``. Each entry may also remember the
-resourceVersion we left the object at and a digest of the config we applied: when both still
-match, the object cannot have drifted and a no-op reconcile skips its dry-run.
+reads the same as a Flux Kustomization's ``status.inventory``. Each entry may also remember a fingerprint
+of the live object as we left it and a digest of the config we applied: when both still match,
+the object cannot have drifted and a no-op reconcile skips its dry-run.
 """
 
 from __future__ import annotations
@@ -30,6 +30,26 @@ def parse_id(value: str) -> ObjRef:
     return ObjRef(group, kind, namespace, name)
 
 
+def live_fingerprint(obj: dict[str, Any] | None) -> str:
+    """What must stay the same for a live object to still match the config we applied.
+
+    For kinds with ``metadata.generation`` (bumped on every spec change) that is the generation plus
+    labels, annotations, owners, finalizers and which managers own fields outside status, so the
+    constant status updates of controllers do not force a dry-run; for the rest it is the
+    resourceVersion.
+    """
+    meta = (obj or {}).get("metadata") or {}
+    generation = meta.get("generation")
+    if generation is None:
+        return f"rv:{meta.get('resourceVersion', '')}"
+    managers = sorted((str(e.get("manager", "")), str(e.get("operation", "")), str(e.get("subresource", "")))
+                      for e in meta.get("managedFields") or [] if e.get("subresource") != "status")
+    parts = [meta.get("labels"), meta.get("annotations"), meta.get("ownerReferences"), meta.get("finalizers"),
+             meta.get("deletionTimestamp"), managers]
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return f"g:{generation}:{digest}"
+
+
 def config_digest(obj: dict[str, Any]) -> str:
     """Digest of the config we send for an object (after labelling): same digest, same apply."""
     return hashlib.sha256(json.dumps(obj, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:32]
@@ -39,7 +59,7 @@ def config_digest(obj: dict[str, Any]) -> str:
 class Entry:
     ref: ObjRef
     version: str
-    resource_version: str = field(default="", compare=False)
+    fingerprint: str = field(default="", compare=False)  # live_fingerprint() when we last left it
     digest: str = field(default="", compare=False)
 
     @property

@@ -42,14 +42,14 @@ def _ref_obj(options: InventoryOptions) -> dict[str, Any]:
 
 
 def encode(inventory: Inventory, *, dag_id: str) -> dict[str, str]:
-    rows = [{"id": e.id, "v": e.version, "rv": e.resource_version, "d": e.digest} for e in inventory.entries]
+    rows = [{"id": e.id, "v": e.version, "fp": e.fingerprint, "d": e.digest} for e in inventory.entries]
     return {"dagId": dag_id, "entries": json.dumps(rows, indent=0, separators=(",", ":"))}
 
 
 def decode(data: dict[str, str]) -> Inventory:
     try:
         rows = json.loads(data.get("entries") or "[]")
-        return Inventory.of(Entry(parse_id(r["id"]), str(r["v"]), str(r.get("rv", "")), str(r.get("d", "")))
+        return Inventory.of(Entry(parse_id(r["id"]), str(r["v"]), str(r.get("fp", "")), str(r.get("d", "")))
                             for r in rows)
     except (ValueError, KeyError, TypeError) as e:
         raise InventoryError(f"inventory is unreadable: {e}") from e
@@ -63,8 +63,11 @@ def read_inventory(client: KubeClient, *, options: InventoryOptions) -> Inventor
     return decode(live.get("data") or {})
 
 
-def write_inventory(client: KubeClient, inventory: Inventory, *, options: InventoryOptions) -> None:
-    """Store ``inventory`` (server-side apply: a no-op write when nothing changed)."""
+def write_inventory(client: KubeClient, inventory: Inventory, *, options: InventoryOptions,
+                    previous: Inventory | None = None) -> bool:
+    """Store ``inventory``; skipped (False) when it equals ``previous``, the inventory read at the start."""
+    if previous is not None and encode(previous, dag_id=options.dag_id) == encode(inventory, dag_id=options.dag_id):
+        return False
     cm = _ref_obj(options)
     cm["metadata"]["labels"] = dict(MANAGED_BY)
     cm["data"] = encode(inventory, dag_id=options.dag_id)
@@ -76,3 +79,4 @@ def write_inventory(client: KubeClient, inventory: Inventory, *, options: Invent
         client.apply({"apiVersion": "v1", "kind": "Namespace",
                       "metadata": {"name": options.namespace, "labels": dict(MANAGED_BY)}}, force=True)
         client.apply(cm, force=True)
+    return True

@@ -49,7 +49,7 @@ def reconcile(client: KubeClient, objects: list[dict[str, Any]], *, dag_id: str,
         write_inventory(client, (old or Inventory()).with_entries(e.applied.entries), options=inv_opts)
         raise
     inventory = inventory_after_apply(old, applied.inventory, prune=prune_enabled)
-    write_inventory(client, inventory, options=inv_opts)
+    write_inventory(client, inventory, options=inv_opts, previous=old)
     pruned = None
     if prune_enabled and old is not None:
         try:
