@@ -33,8 +33,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.kubeconfig:
         sim.write_kubeconfig(args.kubeconfig)
-    sim.start()
-    print(sim.url, flush=True)
     stopped = threading.Event()
 
     def on_signal(signum: int, frame: object) -> None:
@@ -42,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    while not stopped.wait(1.0):
+    sim.start()
+    print(sim.url, flush=True)
+    while not stopped.wait(0.2):
         pass
     sim.stop()
     return 0

@@ -73,6 +73,7 @@ class Handler(BaseHTTPRequestHandler):
         lines.extend(f"{k}: {v}" for k, v in headers)
         if self.close_connection:
             lines.append("Connection: close")
+        self._log(code)
         self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
 
     def _send_error(self, exc: errors.ApiError) -> int:
@@ -119,6 +120,8 @@ class Handler(BaseHTTPRequestHandler):
         app: KubeSim = self.server.app
         path, _, query = self.path.partition("?")
         code = 0
+        self._logged = path.startswith("/_kubesim/")
+        self._log_args = (method, path, query, started)
         try:
             if path.startswith("/_kubesim/"):
                 status, payload = control.handle(app.store, app.faults, method, path, self._read_body())
@@ -147,9 +150,16 @@ class Handler(BaseHTTPRequestHandler):
             with contextlib.suppress(OSError):
                 code = self._send_error(errors.internal(type(exc).__name__))
         finally:
-            if not path.startswith("/_kubesim/"):
-                app.faults.log(method, path, query, code, started, self.headers.get("Content-Type", ""),
-                               self.headers.get("User-Agent", ""))
+            self._log(code)
+
+    def _log(self, code: int) -> None:
+        """Record the request once, before its answer leaves (so a client's next request sees it logged)."""
+        if self._logged:
+            return
+        self._logged = True
+        method, path, query, started = self._log_args
+        self.server.app.faults.log(method, path, query, code, started, self.headers.get("Content-Type", ""),
+                                   self.headers.get("User-Agent", ""))
 
     def _serve(self, app: KubeSim, method: str, path: str, query: str) -> int:
         accept = self.headers.get("Accept", "")
@@ -177,6 +187,7 @@ class Handler(BaseHTTPRequestHandler):
     def _stream(self, app: KubeSim, req: watch.WatchRequest) -> int:
         head = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
                 f"Cache-Control: no-cache, private\r\nDate: {self.date_time_string()}\r\n\r\n")
+        self._log(200)
         self.wfile.write(head.encode("latin-1"))
 
         def write(data: bytes) -> None:
