@@ -71,6 +71,11 @@ def validate_service(obj: Mapping[str, Any], old: Mapping[str, Any] | None) -> l
         out.append(required("spec.ports", ""))
     names: set[str] = set()
     keys: list[tuple[Any, Any]] = []
+    # a NodePort Service turned ClusterIP keeps its old node ports in a merged body; the server drops
+    # them (dropTypeDependentFields) before validating, so they are not an error
+    carried_node_ports = {
+        p.get("nodePort") for p in ((old or {}).get("spec") or {}).get("ports") or [] if isinstance(p, Mapping)
+    }
     for i, port in enumerate(ports):
         p = f"spec.ports[{i}]"
         if not isinstance(port, Mapping):
@@ -95,7 +100,7 @@ def validate_service(obj: Mapping[str, Any], old: Mapping[str, Any] | None) -> l
             out.extend(invalid(f"{p}.targetPort", target, m) for m in is_valid_port_name(target))
         elif target is not None and not is_valid_port_num(target):
             out.append(invalid(f"{p}.targetPort", target, PORT_RANGE_MSG))
-        if port.get("nodePort") and stype == "ClusterIP":
+        if port.get("nodePort") and stype == "ClusterIP" and port["nodePort"] not in carried_node_ports:
             out.append(forbidden(f"{p}.nodePort", "may not be used when `type` is 'ClusterIP'"))
         key = (proto, number)
         if key in keys:

@@ -242,3 +242,41 @@ def test_update_without_cluster_ip_keeps_the_allocated_one() -> None:
     alloc.admit_update("", "Service", new, old)
     assert new["spec"]["clusterIP"] == old["spec"]["clusterIP"]
     assert new["spec"]["clusterIPs"] == old["spec"]["clusterIPs"]
+
+
+def test_allocator_is_safe_under_parallel_creates_and_type_changes() -> None:
+    """kubesim issue, "Safe under parallel clients": concurrent Service creates never get the same
+    clusterIP; Service, "type: NodePort": switching a ClusterIP Service to NodePort allocates a
+    node port and switching back releases it."""
+    import threading
+
+    alloc = Allocator()
+    got: list[str] = []
+    lock = threading.Lock()
+
+    def worker(n: int) -> None:
+        for i in range(50):
+            svc = _svc(f"s{n}-{i}")
+            alloc.admit_create("", "Service", svc)
+            with lock:
+                got.append(svc["spec"]["clusterIP"])
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(got) == 400 and len(set(got)) == 400
+    old = _svc("web")
+    alloc.admit_create("", "Service", old)
+    as_nodeport = _svc("web", type="NodePort")
+    alloc.admit_update("", "Service", as_nodeport, old)
+    port = as_nodeport["spec"]["ports"][0]["nodePort"]
+    assert 30000 <= port <= 32767 and as_nodeport["spec"]["clusterIP"] == old["spec"]["clusterIP"]
+    back = _svc("web")
+    back["spec"]["ports"][0]["nodePort"] = port
+    alloc.admit_update("", "Service", back, as_nodeport)
+    assert "nodePort" not in back["spec"]["ports"][0]
+    reuse = _svc("other", type="NodePort")
+    reuse["spec"]["ports"][0]["nodePort"] = port
+    alloc.admit_create("", "Service", reuse)  # the released port is free again
