@@ -22,12 +22,18 @@ _DELETE_PRIMITIVE = "$deleteFromPrimitiveList/"
 
 
 class PatchError(ValueError):
-    """A patch body that cannot be applied; the server answers it with a 4xx Status."""
+    """A patch body that cannot be applied.
 
-    def __init__(self, message: str, *, field: str = "") -> None:
+    ``code`` is the HTTP status a real API server answers with: 400 for malformed directives, 422
+    for content it rejects, and 500 (a Status without reason) where the apiserver passes the merge
+    library's plain error through, e.g. a missing merge key.
+    """
+
+    def __init__(self, message: str, *, field: str = "", code: int = 500) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.code = code
 
 
 def jcopy(value: Any) -> Any:
@@ -45,7 +51,7 @@ def jcopy(value: Any) -> Any:
 def json_merge_patch(original: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     """RFC 7386: objects merge recursively, ``null`` removes a member, anything else replaces."""
     if not isinstance(patch, dict):
-        raise PatchError("a merge patch for an object must be a JSON object")
+        raise PatchError("a merge patch for an object must be a JSON object", code=400)
     base = original if isinstance(original, dict) else {}
     return _jmp_object(base, patch)
 
@@ -73,13 +79,26 @@ def _jmp_object(target: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]
 def strategic_merge_patch(original: dict[str, Any], patch: dict[str, Any], schema: Schema) -> dict[str, Any]:
     """Apply a strategic merge patch to ``original`` with the patch metadata of ``schema``."""
     if not isinstance(patch, dict):
-        raise PatchError("a strategic merge patch must be a JSON object")
+        raise PatchError("a strategic merge patch must be a JSON object", code=400)
     base = jcopy(original) if isinstance(original, dict) else {}
     return _merge_map(base, patch, (), schema)
 
 
-def _fail(message: str, path: Path) -> PatchError:
-    return PatchError(message, field=".".join(path))
+def _fail(message: str, path: Path, code: int = 500) -> PatchError:
+    return PatchError(message, field=".".join(path), code=code)
+
+
+def _go(value: Any) -> str:
+    """A value as Go's ``%v`` prints it in the real error messages (``map[name:x]``)."""
+    if isinstance(value, dict):
+        return "map[" + " ".join(f"{k}:{_go(value[k])}" for k in sorted(value)) + "]"
+    if isinstance(value, list):
+        return "[" + " ".join(_go(v) for v in value) + "]"
+    if value is None:
+        return "<nil>"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _merge_map(orig: dict[str, Any], patch: dict[str, Any], path: Path, schema: Schema) -> dict[str, Any]:
@@ -90,7 +109,7 @@ def _merge_map(orig: dict[str, Any], patch: dict[str, Any], path: Path, schema: 
             return {k: _clean(v) for k, v in patch.items() if k != _DIRECTIVE and v is not None}
         if directive == "delete":
             return {}
-        raise _fail(f"unknown patch type: {directive} in map: {patch}", path)
+        raise _fail(f"unknown patch type: {directive} in map: {_go(patch)}", path)
 
     if _RETAIN in patch:
         _apply_retain_keys(orig, patch, path)
@@ -110,7 +129,7 @@ def _merge_map(orig: dict[str, Any], patch: dict[str, Any], path: Path, schema: 
             key = key[len(_DELETE_PRIMITIVE):]
             is_delete = True
             if not isinstance(pv, list):
-                raise _fail("invalid patch format of primitive list", (*path, key))
+                raise _fail("invalid patch format of primitive list", (*path, key), 400)
         if pv is None:
             orig.pop(key, None)
             continue
@@ -133,13 +152,13 @@ def _merge_map(orig: dict[str, Any], patch: dict[str, Any], path: Path, schema: 
 def _apply_retain_keys(orig: dict[str, Any], patch: dict[str, Any], path: Path) -> None:
     keys = patch[_RETAIN]
     if not isinstance(keys, list):
-        raise _fail("invalid patch format of retainKeys", path)
+        raise _fail("invalid patch format of retainKeys", path, 400)
     keep = {k for k in keys if isinstance(k, str)}
     for k, v in patch.items():
         if v is None or k == _RETAIN or k.startswith((_DELETE_PRIMITIVE, _ORDER)):
             continue
         if k not in keep:
-            raise _fail("doesn't satisfy the retainKeys list: invalid patch format of retainKeys", path)
+            raise _fail("patch content doesn't match retainKeys list", path, 422)
     for k in list(orig):
         if k not in keep:
             del orig[k]
@@ -180,7 +199,7 @@ def _element_kind(path: Path, *lists: list[Any]) -> str:
         for v in lst:
             k = "map" if isinstance(v, dict) else "list" if isinstance(v, list) else "scalar"
             if k == "list":
-                raise _fail("lists of lists are not supported", path)
+                raise _fail("lists of lists are not supported", path, 422)
             if kind and kind != k:
                 raise _fail("list element types are not identical", path)
             kind = k
@@ -218,7 +237,7 @@ def _merge_list(orig: list[Any], patch: list[Any], path: Path, merge_key: str, i
         directive = item[_DIRECTIVE]
         if directive == "delete":
             if merge_key not in item:
-                raise _fail(f"map: {item} does not contain declared merge key: {merge_key}", path)
+                raise _fail(f"map: {_go(item)} does not contain declared merge key: {merge_key}", path)
             value = item[merge_key]
             work = [x for x in work if not (isinstance(x, dict) and merge_key in x and x[merge_key] == value)]
         elif directive == "replace":
@@ -226,13 +245,13 @@ def _merge_list(orig: list[Any], patch: list[Any], path: Path, merge_key: str, i
         elif directive == "merge":
             raise _fail("merging lists cannot yet be specified in the patch", path)
         else:
-            raise _fail(f"unknown patch type: {directive} in map: {item}", path)
+            raise _fail(f"unknown patch type: {directive} in map: {_go(item)}", path)
     server_order = list(work)
     if replace:
         return [_merge_map({}, x, path, schema) for x in plain]
     for item in plain:
         if merge_key not in item:
-            raise _fail(f"map: {item} does not contain declared merge key: {merge_key}", path)
+            raise _fail(f"map: {_go(item)} does not contain declared merge key: {merge_key}", path)
         value = item[merge_key]
         for i, x in enumerate(work):
             if isinstance(x, dict) and merge_key in x and x[merge_key] == value:
@@ -295,7 +314,7 @@ def _merge_with_order(orig: dict[str, Any], patch: dict[str, Any], field: str, o
     """``$setElementOrder/<field>``: merge the list, then order it as the directive says."""
     cpath = (*path, field)
     if not isinstance(order, list):
-        raise _fail("invalid patch format of setElementOrder list", cpath)
+        raise _fail("invalid patch format of setElementOrder list", cpath, 400)
     meta = schema.patch_meta(cpath)
     merge_key = meta.merge_key
     raw_o = orig.get(field)

@@ -86,9 +86,14 @@ def apply(live: dict | None, config: dict, *, manager: str, force: bool, schema:
     """
     cmeta = config.get("metadata")
     if isinstance(cmeta, dict) and cmeta.get("managedFields") is not None:
-        raise PatchError("metadata.managedFields must be nil", field="metadata.managedFields")
+        raise PatchError("metadata.managedFields must be nil", field="metadata.managedFields", code=400)
     clean = _without_system_meta(config)
-    config_set = fs.object_set(clean, schema, strict=True)
+    try:
+        config_set = fs.object_set(clean, schema, strict=True)
+    except PatchError as exc:
+        group_version = api_version if "/" in api_version else "/" + api_version
+        raise PatchError(f"failed to create typed patch object ({group_version}, Kind={config.get('kind', '')}): "
+                         f"{exc.message}", field=exc.field, code=500) from None
     live_body = mfs.body(live)
     original_mf = (live or {}).get("metadata", {}).get("managedFields") if live else None
     entries = mfs.decode_entries(original_mf) if original_mf else []

@@ -180,3 +180,17 @@ def test_json_merge_patch_rfc7386_examples() -> None:
 def test_json_merge_patch_replaces_lists_even_when_they_have_merge_keys() -> None:
     out = json_merge_patch(pod(NGINX), {"spec": {"containers": [{"name": "other"}]}})
     assert out["spec"]["containers"] == [{"name": "other"}]
+
+
+def test_errors_carry_the_status_code_a_real_server_answers() -> None:
+    """apiserver ``interpretStrategicMergePatchError``: format errors 400, content errors 422, the rest
+    pass through as 500 with the merge library's message."""
+    with pytest.raises(PatchError) as err:
+        smp({"a": {}}, {"a": {"$retainKeys": "x"}})
+    assert err.value.code == 400
+    with pytest.raises(PatchError) as err:
+        smp({"a": {}}, {"a": {"$retainKeys": ["x"], "y": 1}})
+    assert (err.value.code, err.value.message) == (422, "patch content doesn't match retainKeys list")
+    with pytest.raises(PatchError) as err:
+        smp(pod(NGINX), {"spec": {"containers": [{"image": "x"}]}})
+    assert (err.value.code, err.value.message) == (500, "map: map[image:x] does not contain declared merge key: name")
