@@ -1,7 +1,7 @@
 """Prune stage: delete what left the render and is still ours (see ``prune.stage``)."""
 
-from airflux.prune.plan import PrunePlan, check_empty_render, foreign_objects, plan_prune
+from airflux.prune.plan import PrunePlan, blocking_objects, check_empty_render, plan_prune
 from airflux.prune.stage import PruneFailed, PruneOptions, PruneResult, prune
 
-__all__ = ["PruneFailed", "PruneOptions", "PrunePlan", "PruneResult", "check_empty_render", "foreign_objects",
+__all__ = ["PruneFailed", "PruneOptions", "PrunePlan", "PruneResult", "blocking_objects", "check_empty_render",
            "plan_prune", "prune"]

@@ -59,14 +59,17 @@ def plan_prune(stale: Iterable[Entry], live: Mapping[ObjRef, dict[str, Any] | No
     return PrunePlan(tuple(delete), tuple(keep), tuple(gone))
 
 
-def foreign_objects(objects: Iterable[dict[str, Any]], *, dag_id: str,
-                    deleting: frozenset[ObjRef]) -> list[ObjRef]:
-    """Objects in a namespace that keep it alive: not ours, not being pruned, not created by Kubernetes."""
+def blocking_objects(objects: Iterable[dict[str, Any]], *, deleting: frozenset[ObjRef]) -> list[ObjRef]:
+    """Objects that keep a namespace alive: everything not pruned now, not created by Kubernetes.
+
+    Deleting a Namespace deletes everything in it, so anything that is meant to survive (another
+    app's or a person's objects, ours that opt out of prune or are still rendered) blocks it.
+    """
     out = []
     for obj in objects:
         ref = ObjRef.of(obj)
         meta = obj.get("metadata") or {}
-        if ref in deleting or owned_by(obj, dag_id) or ref.kind in IGNORED_KINDS:
+        if ref in deleting or ref.kind in IGNORED_KINDS:
             continue
         if (ref.kind, ref.name) in AUTOMATIC_OBJECTS or meta.get("ownerReferences"):
             # Owned objects (ReplicaSets, Pods, EndpointSlices) go with their owner.

@@ -16,7 +16,7 @@ from typing import Any
 from airflux.inventory.model import Entry
 from airflux.kube import KubeApiError, KubeClient, parallel_map
 from airflux.model import ObjRef, PruneError
-from airflux.prune.plan import check_empty_render, foreign_objects, plan_prune
+from airflux.prune.plan import blocking_objects, check_empty_render, plan_prune
 
 log = logging.getLogger(__name__)
 
@@ -100,11 +100,10 @@ def prune(client: KubeClient, stale: Sequence[Entry], *, options: PruneOptions) 
         if batch[0].ref.kind == "Namespace":
             usable = []
             for entry in batch:
-                foreign = foreign_objects(_namespace_contents(client, entry.ref.name), dag_id=options.dag_id,
-                                          deleting=deleting)
-                if foreign:
-                    shown = ", ".join(str(r) for r in foreign[:5]) + (" ..." if len(foreign) > 5 else "")
-                    why = f"namespace still holds {len(foreign)} object(s) not owned by this app: {shown}"
+                blocking = blocking_objects(_namespace_contents(client, entry.ref.name), deleting=deleting)
+                if blocking:
+                    shown = ", ".join(str(r) for r in blocking[:5]) + (" ..." if len(blocking) > 5 else "")
+                    why = f"namespace still holds {len(blocking)} object(s) that are not being pruned: {shown}"
                     kept.append((entry.ref, why))
                     remaining.append(entry)
                     logger.warning("%s not deleted: %s", entry.ref, why)

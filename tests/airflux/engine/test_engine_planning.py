@@ -9,7 +9,7 @@ from airflux.diff.takeover import needs_takeover, predict_takeover, takeover_pat
 from airflux.inventory.model import Entry, Inventory, object_id, parse_id
 from airflux.model import ObjRef, PruneError
 from airflux.ownership import OWNER_LABEL
-from airflux.prune.plan import check_empty_render, foreign_objects, plan_prune
+from airflux.prune.plan import blocking_objects, check_empty_render, plan_prune
 
 
 def _obj(kind: str, name: str, api: str = "v1", ns: str | None = None, **meta: object) -> dict:
@@ -76,14 +76,17 @@ def test_an_empty_render_never_prunes_everything_unless_allowed() -> None:
     check_empty_render(rendered=0, stale=0, allow_empty=False)
 
 
-def test_a_namespace_is_in_use_while_it_holds_objects_we_do_not_own() -> None:
+def test_a_namespace_is_in_use_while_it_holds_anything_that_is_not_pruned_now() -> None:
     dag = "ks.shop.web"
+    ours = _obj("ConfigMap", "ours", ns="shop", labels={OWNER_LABEL: dag})
     contents = [_obj("ConfigMap", "kube-root-ca.crt", ns="shop"), _obj("ServiceAccount", "default", ns="shop"),
-                _obj("ReplicaSet", "web-1", "apps/v1", "shop", ownerReferences=[{"kind": "Deployment"}]),
-                _obj("ConfigMap", "ours", ns="shop", labels={OWNER_LABEL: dag}),
-                _obj("Secret", "theirs", ns="shop")]
-    assert foreign_objects(contents, dag_id=dag, deleting=frozenset()) == [ObjRef("", "Secret", "shop", "theirs")]
-    assert foreign_objects(contents[:4], dag_id=dag, deleting=frozenset()) == []
+                _obj("ReplicaSet", "web-1", "apps/v1", "shop", ownerReferences=[{"kind": "Deployment"}]), ours]
+    deleting = frozenset({ObjRef.of(ours)})
+    assert blocking_objects(contents, deleting=deleting) == []
+    theirs = _obj("Secret", "theirs", ns="shop")
+    kept = _obj("ConfigMap", "kept", ns="shop", labels={OWNER_LABEL: dag},
+                annotations={"kustomize.toolkit.fluxcd.io/prune": "disabled"})
+    assert blocking_objects([*contents, theirs, kept], deleting=deleting) == [ObjRef.of(kept), ObjRef.of(theirs)]
 
 
 def _with_fields(obj: dict, *entries: dict) -> dict:

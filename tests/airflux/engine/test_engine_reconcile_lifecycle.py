@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,12 @@ def test_first_apply_creates_every_object_labelled_and_records_the_inventory(cli
     assert cm is not None and "shop_web_apps_Deployment" in cm["data"]["entries"]
 
 
-def test_a_second_reconcile_of_the_same_set_writes_nothing(client: KubeClient) -> None:
-    reconcile(client, app(), dag_id=DAG_ID, wait=True)
+def test_a_second_reconcile_of_the_same_set_writes_nothing(client: KubeClient,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO):
+        reconcile(client, app(), dag_id=DAG_ID, wait=True)
+    assert "Deployment/shop/web: 2/2 replicas available" in caplog.messages
+    assert "5/5 ready" in caplog.messages
     before = _rvs(client, app())
     again = reconcile(client, app(), dag_id=DAG_ID)
     assert {c.action for c in again.changes.changes} == {Action.UNCHANGED}
@@ -102,6 +107,8 @@ def test_manual_kubectl_changes_are_reverted(client: KubeClient, kubesim: Any) -
     reconcile(client, app(), dag_id=DAG_ID)
     _kubectl(kubesim, "-n", "shop", "scale", "deployment/web", "--replicas=5")
     _kubectl(kubesim, "-n", "shop", "label", "configmap/cfg", "team=ops")
+    _kubectl(kubesim, "-n", "shop", "patch", "secret/db", "-p", '{"stringData": {"password": "hacked"}}')
+    _kubectl(kubesim, "-n", "shop", "annotate", "service/web", "note=manual")
     result = reconcile(client, app(), dag_id=DAG_ID)
     by_ref = {str(c.ref): c.action for c in result.changes.changes}
     assert by_ref["Deployment/shop/web"] is Action.CONFIGURED
@@ -110,6 +117,11 @@ def test_manual_kubectl_changes_are_reverted(client: KubeClient, kubesim: Any) -
     assert _live(client, "apps/v1", "Deployment", "web")["spec"]["replicas"] == 2  # type: ignore[index]
     assert "team" not in _live(client, "v1", "ConfigMap", "cfg")["metadata"]["labels"]  # type: ignore[index]
     assert _kubectl(kubesim, "-n", "shop", "get", "deployment/web", "-o", "jsonpath={.spec.replicas}") == "2"
+    assert by_ref["Secret/shop/db"] is Action.CONFIGURED and by_ref["Service/shop/web"] is Action.CONFIGURED
+    assert "note" not in (_live(client, "v1", "Service", "web")["metadata"].get("annotations") or {})  # type: ignore[index]
+    assert "hacked" not in result.changes.render()
+    # Once reverted, the next run has nothing to do.
+    assert not reconcile(client, app(), dag_id=DAG_ID).changes.changed
 
 
 @pytest.mark.kubectl
@@ -135,7 +147,7 @@ def test_objects_we_do_not_own_or_that_opt_out_survive_pruning(client: KubeClien
     assert result.pruned is not None
     kept = dict(result.pruned.kept)
     assert "ConfigMap/shop/theirs" not in kept
-    assert "not owned by this app" in kept[ObjRef("", "Namespace", "", "extra")]
+    assert "not being pruned" in kept[ObjRef("", "Namespace", "", "extra")]
     assert "ConfigMap/extra/theirs" in kept[ObjRef("", "Namespace", "", "extra")]
     # The namespace stays in the inventory so a later run deletes it once it is empty.
     assert ObjRef("", "Namespace", "", "extra") in result.inventory.refs
