@@ -43,7 +43,7 @@ class Allocator:
         size = self._net.num_addresses
         static_band = min(max(16, size // 16), 256)
         # the network address and the first host (the `kubernetes` Service) are never handed out
-        self._first_dynamic = int(self._net.network_address) + static_band
+        self._first_dynamic = int(self._net.network_address) + static_band + 1
         self._ips: set[int] = {int(self._net.network_address), int(self._net.network_address) + 1}
         self._node_ports: set[int] = set()
         self._next_ip = self._first_dynamic

@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
+
 from kubesim import controllers
 from kubesim.controllers import reconcile
 from kubesim.defaults import apply_defaults
@@ -259,3 +261,49 @@ def test_namespace_and_crd_status() -> None:
 def test_kinds_without_a_controller_are_left_alone() -> None:
     """ConfigMaps have no status and no controller: nothing to reconcile."""
     assert reconcile("", "ConfigMap", {"metadata": {"name": "c"}}, since=T0, now=T0) == (None, None)
+
+
+DEPLOYMENT_YAML = """
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: default
+  annotations:
+    kubesim.io/ready-after: 1s
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+"""
+
+
+@pytest.mark.kubectl
+def test_kubectl_rollout_status_and_wait_follow_the_simulated_rollout(kubesim: Any) -> None:
+    """kubectl rollout status / kubectl wait reference: rollout status waits until the new
+    replicas are updated and available; wait --for=condition=Available returns once the
+    Deployment's Available condition is True."""
+    assert kubesim.kubectl("apply", "-f", "-", input=DEPLOYMENT_YAML).returncode == 0
+    rollout = kubesim.kubectl("rollout", "status", "deployment/web", "--timeout=20s")
+    assert rollout.returncode == 0 and 'deployment "web" successfully rolled out' in rollout.stdout
+    wait = kubesim.kubectl("wait", "--for=condition=Available", "deployment/web", "--timeout=20s")
+    assert wait.returncode == 0 and "condition met" in wait.stdout
+
+
+@pytest.mark.kubectl
+def test_kubectl_rollout_status_reports_a_failed_rollout(kubesim: Any) -> None:
+    """Deployments, "Failed Deployment": kubectl rollout status exits with a non-zero code once
+    the Deployment exceeded its progress deadline."""
+    failing = DEPLOYMENT_YAML.replace("kubesim.io/ready-after: 1s", 'kubesim.io/fail: "true"').replace(
+        "replicas: 2", "replicas: 2\n  progressDeadlineSeconds: 1")
+    assert kubesim.kubectl("apply", "-f", "-", input=failing).returncode == 0
+    rollout = kubesim.kubectl("rollout", "status", "deployment/web", "--timeout=20s")
+    assert rollout.returncode == 1
+    assert 'deployment "web" exceeded its progress deadline' in rollout.stderr

@@ -11,6 +11,8 @@ import copy
 import time
 from typing import Any
 
+import pytest
+
 from kubesim.defaults import apply_defaults
 from kubesim.validation import validate
 
@@ -445,3 +447,29 @@ def test_container_requests_may_not_exceed_limits() -> None:
     assert fields(validate("apps", "Deployment", obj, None)) == {
         "spec.template.spec.containers[0].resources.requests[cpus]": 'Invalid value: "cpus": must be a standard resource for containers',
         "spec.template.spec.containers[0].resources.requests": 'Invalid value: "1": must be less than or equal to cpu limit of 500m'}
+
+
+@pytest.mark.kubectl
+def test_kubectl_shows_the_real_invalid_messages(kubesim: Any) -> None:
+    """kubectl apply against an API server that rejects an object prints the server's Status
+    message ('The Deployment "x" is invalid: <field>: <cause>') and exits 1."""
+    manifest = """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: default}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: web, image: nginx}]
+"""
+    result = kubesim.kubectl("apply", "-f", "-", input=manifest)
+    assert result.returncode == 1
+    assert ('The Deployment "web" is invalid: spec.template.metadata.labels: Invalid value: {"app":"api"}: '
+            "`selector` does not match template `labels`") in result.stderr
+    assert kubesim.kubectl("apply", "-f", "-", input=manifest.replace("app: api", "app: web")).returncode == 0
+    changed = manifest.replace("app: api", "app: shop").replace("{app: web}}", "{app: shop}}")
+    result = kubesim.kubectl("apply", "-f", "-", input=changed)
+    assert result.returncode == 1
+    assert 'spec.selector: Invalid value: {"matchLabels":{"app":"shop"}}: field is immutable' in result.stderr
