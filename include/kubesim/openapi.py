@@ -303,6 +303,16 @@ def _build_gv(registry: Registry, gv_key: str) -> tuple[bytes, str] | None:
     return body, hashlib.sha512(body).hexdigest().upper()[:128]
 
 
+def definitions_for(registry: Registry, rt: ResourceType) -> dict[str, dict[str, Any]]:
+    """Schema definitions (by definition name) that describe `rt`, for walking objects of it."""
+    if not rt.is_custom:
+        return _BUILTIN_DEFS
+    return registry.cached(
+        ("definitions", rt),
+        lambda: {**_BUILTIN_DEFS, definition_name(rt.api_version, rt.kind): _crd_schema(registry, rt)},
+    )
+
+
 def index_document(registry: Registry) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for group, versions in registry.groups():

@@ -67,7 +67,7 @@ TYPES: list[tuple[str, str, dict[str, str]]] = [
         "labels": "map # Map of string keys and values that can be used to organize and categorize objects.",
         "annotations": "map # Unstructured key value map stored with a resource.",
         "ownerReferences": "[]OwnerReference map=uid mk=uid ps=merge", "finalizers": "[]str set ps=merge",
-        "managedFields": "[]ManagedFieldsEntry atomic",
+        "managedFields": "[]ManagedFieldsEntry atomic", "selfLink": "str",
     }),
     (f"{META}.ListMeta", "ListMeta describes metadata that synthetic resources must have.", {
         "resourceVersion": "str", "continue": "str", "remainingItemCount": "i64", "selfLink": "str",
@@ -155,7 +155,7 @@ TYPES: list[tuple[str, str, dict[str, str]]] = [
         "preemptionPolicy": "str", "overhead": "map:qty", "setHostnameAsFQDN": "bool", "os": "obj",
         "hostUsers": "bool", "schedulingGates": "[]obj map=name mk=name ps=merge",
         "resourceClaims": "[]obj map=name mk=name ps=merge,retainKeys",
-        "resources": "ResourceRequirements",
+        "resources": "ResourceRequirements", "hostnameOverride": "str", "workloadRef": "obj",
     }),
     (f"{CORE}.Container", "A single application container that you want to run within a pod.", {
         "name": "!str # Name of the container specified as a DNS_LABEL.",
@@ -170,6 +170,7 @@ TYPES: list[tuple[str, str, dict[str, str]]] = [
         "readinessProbe": "Probe", "startupProbe": "Probe", "lifecycle": "Lifecycle",
         "terminationMessagePath": "str", "terminationMessagePolicy": "str", "imagePullPolicy": "str",
         "securityContext": "SecurityContext", "stdin": "bool", "stdinOnce": "bool", "tty": "bool",
+        "restartPolicyRules": "[]obj atomic",
     }),
     (f"{CORE}.ContainerPort", "ContainerPort represents a network port in a single container.", {
         "name": "str", "hostPort": "int", "containerPort": "!int", "protocol": "str", "hostIP": "str",
@@ -185,7 +186,11 @@ TYPES: list[tuple[str, str, dict[str, str]]] = [
         "name": "!str", "configMap": "ConfigMapVolumeSource", "secret": "SecretVolumeSource",
         "emptyDir": "EmptyDirVolumeSource", "persistentVolumeClaim": "PersistentVolumeClaimVolumeSource",
         "hostPath": "HostPathVolumeSource", "projected": "obj", "downwardAPI": "obj", "csi": "obj",
-        "ephemeral": "obj", "nfs": "obj", "image": "obj",
+        "ephemeral": "obj", "nfs": "obj", "image": "obj", "gcePersistentDisk": "obj", "awsElasticBlockStore": "obj",
+        "gitRepo": "obj", "iscsi": "obj", "glusterfs": "obj", "rbd": "obj", "flexVolume": "obj", "cinder": "obj",
+        "cephfs": "obj", "flocker": "obj", "fc": "obj", "azureFile": "obj", "vsphereVolume": "obj", "quobyte": "obj",
+        "azureDisk": "obj", "photonPersistentDisk": "obj", "portworxVolume": "obj", "scaleIO": "obj",
+        "storageos": "obj",
     }),
     (f"{CORE}.ResourceRequirements", "ResourceRequirements describes the compute resource requirements.", {
         "limits": "map:qty", "requests": "map:qty", "claims": "[]obj map=name",

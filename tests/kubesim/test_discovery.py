@@ -183,3 +183,28 @@ def test_documents_are_cached_per_registry_not_shared_between_servers() -> None:
     _, _, b = get(second, "/apis")
     assert "example.com" in [g["name"] for g in a["groups"]] and "gadgets.example.org" not in [g["name"] for g in a["groups"]]
     assert "gadgets.example.org" in [g["name"] for g in b["groups"]] and "example.com" not in [g["name"] for g in b["groups"]]
+
+
+def test_python_kubernetes_client_reads_version_and_discovery(kubesim: Any) -> None:
+    from kubernetes import client
+
+    api = kubesim.api_client()
+    assert client.VersionApi(api).get_code().major == "1"
+    assert client.CoreApi(api).get_api_versions().versions == ["v1"]
+    groups = {g.name: g.preferred_version.group_version for g in client.ApisApi(api).get_api_versions().groups}
+    assert groups["apps"] == "apps/v1" and groups["autoscaling"] == "autoscaling/v2"
+    resources = {r.name: r for r in client.AppsV1Api(api).get_api_resources().resources}
+    assert resources["deployments"].short_names == ["deploy"] and resources["deployments"].namespaced
+    assert resources["deployments/scale"].kind == "Scale" and resources["deployments/scale"].group == "autoscaling"
+    dyn = kubesim.dynamic_client()
+    deploy = dyn.resources.get(api_version="apps/v1", kind="Deployment")
+    assert (deploy.name, deploy.namespaced, deploy.short_names) == ("deployments", True, ["deploy"])
+    assert dyn.resources.get(api_version="v1", kind="Namespace").namespaced is False
+    ok(kubesim, "apply", "-f", "-", input=json.dumps(widget_crd()))
+    ok(kubesim, "wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=10s")
+    dyn.resources.invalidate_cache()
+    widgets = dyn.resources.get(api_version="example.com/v1", kind="Widget")
+    assert (widgets.name, widgets.short_names, widgets.categories) == ("widgets", ["wd"], ["all", "gadgets"])
+    created = widgets.create(body={"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"},
+                                   "spec": {"size": 1}}, namespace="default")
+    assert created.spec.size == 1
