@@ -28,6 +28,7 @@ class Health:
     ref: ObjRef
     status: Status
     message: str
+    detail: str = ""  # the conditions behind a not-ready verdict, for the timeout report
 
     @property
     def ready(self) -> bool:
@@ -97,6 +98,15 @@ def _conditions(obj: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _why(cond: dict[str, Any]) -> str:
     return "; ".join(str(x) for x in (cond.get("reason"), cond.get("message")) if x)
+
+
+def _false_conditions(obj: dict[str, Any]) -> str:
+    """``Available=False: MinimumReplicasUnavailable; ...``: why a workload is not there yet."""
+    parts = []
+    for ctype, c in _conditions(obj).items():
+        if c.get("status") == "False" and ctype in ("Available", "Ready", "Progressing"):
+            parts.append(f"{ctype}=False: {_why(c)}" if _why(c) else f"{ctype}=False")
+    return "; ".join(parts)
 
 
 def _generation(obj: dict[str, Any]) -> str | None:
@@ -195,7 +205,7 @@ def assess(obj: dict[str, Any] | None, ref: ObjRef) -> Health:
         status, message = _replicas(obj, REPLICA_RULES[kind])
         if failure and status is not Status.CURRENT:
             return Health(ref, Status.FAILED, f"{message}, {failure}")
-        return Health(ref, status, message)
+        return Health(ref, status, message, "" if status is Status.CURRENT else _false_conditions(obj))
     if failure:
         return Health(ref, Status.FAILED, failure)
     if kind in PHASE_RULES:

@@ -56,7 +56,8 @@ class HealthCheckFailed(HealthTimeout):
     """Objects not ready in time (or failed); ``not_ready`` lists each with its reason."""
 
     def __init__(self, not_ready: Sequence[Health], *, timeout: float, failed_early: bool) -> None:
-        lines = "\n".join(f"  {h.ref}: {h.status.value}: {h.message}" for h in not_ready)
+        lines = "\n".join(f"  {h.ref}: {h.status.value}: {h.message}" + (f" ({h.detail})" if h.detail else "")
+                          for h in not_ready)
         head = ("rollout failed" if failed_early
                 else f"timeout after {timeout:g}s waiting for {len(not_ready)} object(s)")
         super().__init__(f"{head}:\n{lines}", retryable=not failed_early)

@@ -60,7 +60,8 @@ def test_a_rollout_that_never_becomes_ready_times_out_naming_object_and_reason(c
     err = caught.value
     assert isinstance(err, HealthCheckFailed)
     assert [str(h.ref) for h in err.not_ready] == ["Deployment/shop/web"]
-    assert "Deployment/shop/web" in str(err) and "replicas" in str(err)
+    assert "Deployment/shop/web: InProgress: 0/2 replicas ready" in str(err)
+    assert "Available=False: MinimumReplicasUnavailable" in str(err)
 
 
 def test_ssa_annotations_ignore_and_if_not_present_leave_existing_objects_alone(client: KubeClient) -> None:
