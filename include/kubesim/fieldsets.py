@@ -112,7 +112,9 @@ def _os_map(obj: dict[str, Any], path: Path, schema: Schema, out: FieldSet, stri
         pe = "f:" + k
         cpath = (*path, k)
         if type(v) is dict:
-            if not v or schema.is_atomic_map(cpath):
+            # Declared struct fields are never members themselves (an empty one owns nothing); entries
+            # of free-form maps are (structured-merge-diff's visitMapItems).
+            if schema.is_atomic_map(cpath):
                 out[pe] = _leaf()
             else:
                 child: FieldSet = {}

@@ -200,18 +200,19 @@ class Schema:
         return path[-1:] in _VALUE_STRUCTS_TAIL or path[-2:] in _VALUE_STRUCTS_TAIL
 
     def is_map_entry(self, path: Path) -> bool:
-        """True for an entry of a free-form map (``additionalProperties``), not a declared field.
+        """True for an entry of a free-form map, not a declared field of a struct.
 
-        Only CRD schemas say so; such entries holding objects are members of an applier's set."""
-        if self._crd is None or len(path) < 1 or _is_meta(path):
+        Only CRD schemas say so (``additionalProperties``, ``x-kubernetes-preserve-unknown-fields``);
+        such entries are members of an applier's set even when they hold objects."""
+        if self._crd is None or not path or _is_meta(path):
             return False
         parent = _crd_node(self._crd, path[:-1])
         if parent is None:
-            return False
+            return True   # below preserved unknown fields: everything is deduced, nothing declared
         while parent.get("type") == "array" and isinstance(parent.get("items"), dict):
             parent = parent["items"]
         props = parent.get("properties")
-        return not (isinstance(props, dict) and path[-1] in props) and isinstance(parent.get("additionalProperties"), dict)
+        return not (isinstance(props, dict) and path[-1] in props)
 
     # -- SMP -----------------------------------------------------------------------------------
     def patch_meta(self, path: Path) -> PatchMeta:

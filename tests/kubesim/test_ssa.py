@@ -228,3 +228,14 @@ def test_managers_are_told_apart_by_operation_and_subresource() -> None:
     assert e is not None and e["subresource"] == "status"
     assert e["fieldsV1"] == {"f:status": {"f:replicas": {}}}
     assert [x["operation"] for x in entries(obj)] == ["Apply", "Update", "Update"]  # sorted like a real server
+
+
+def test_empty_struct_in_config_owns_nothing() -> None:
+    """Docs "Merge strategy" (structured-merge-diff ToFieldSet): a declared struct field is not a
+    field of its own; an empty one (``emptyDir: {}``) claims nothing, list items and leaves do."""
+    cfg = deployment()
+    cfg["spec"]["template"]["spec"]["volumes"] = [{"name": "cache", "emptyDir": {}}]
+    obj = do_apply(None, cfg, "kubectl")
+    vol = entry(obj, "kubectl")["fieldsV1"]["f:spec"]["f:template"]["f:spec"]["f:volumes"]  # type: ignore[index]
+    assert vol == {'k:{"name":"cache"}': {".": {}, "f:name": {}}}
+    assert obj["spec"]["template"]["spec"]["volumes"] == [{"name": "cache", "emptyDir": {}}]

@@ -151,7 +151,8 @@ def test_custom_resource_atomic_map() -> None:
 
 def test_custom_resource_without_markers_treats_lists_as_atomic() -> None:
     """Docs "Custom resources and Server-Side Apply": "all lists are considered atomic"."""
-    sch = schema_for("example.com", "Bar", {"type": "object"})  # no markers at all
+    sch = schema_for("example.com", "Bar", {"type": "object", "properties": {"spec": {
+        "type": "object", "x-kubernetes-preserve-unknown-fields": True}}})  # no list markers at all
     cfg = {"apiVersion": "example.com/v1", "kind": "Bar", "metadata": {"name": "b"}, "spec": {"l": [{"a": 1}]}}
     obj = do_apply(None, cfg, "m", schema=sch)
     assert entry(obj, "m")["fieldsV1"] == {"f:spec": {"f:l": {}}}  # type: ignore[index]
