@@ -14,6 +14,7 @@ from typing import Any
 
 from kubesim.validation_common import (
     Cause,
+    forbidden,
     immutable,
     invalid,
     is_dns1035_label,
@@ -80,8 +81,8 @@ def validate_crd(obj: Mapping[str, Any], old: Mapping[str, Any] | None) -> list[
         schema = (version.get("schema") or {}).get("openAPIV3Schema")
         if schema is None:
             out.append(required(f"spec.versions[{i}].schema.openAPIV3Schema", "schemas are required"))
-        elif not schema.get("type") and not schema.get("x-kubernetes-preserve-unknown-fields"):
-            out.append(required(f"spec.versions[{i}].schema.openAPIV3Schema.type", "must not be empty at the root"))
+        elif isinstance(schema, Mapping):
+            out.extend(_structural(schema, f"spec.versions[{i}].schema.openAPIV3Schema", root=True))
     if not unique:
         out.append(invalid("spec.versions", versions, "must contain unique version names"))
     if storage != 1:
@@ -111,6 +112,44 @@ def validate_crd(obj: Mapping[str, Any], old: Mapping[str, Any] | None) -> list[
             out.extend(immutable("spec.names.kind", names.get("kind"), (old_spec.get("names") or {}).get("kind")))
         out.extend(immutable("spec.group", spec.get("group"), old_spec.get("group")))
         out.extend(immutable("spec.names.plural", names.get("plural"), (old_spec.get("names") or {}).get("plural")))
+    return out
+
+
+def _structural(schema: Mapping[str, Any], path: str, *, root: bool = False) -> list[Cause]:
+    """The structural-schema rules hand-written CRDs break most: every specified field has a
+    type, arrays have items, properties and additionalProperties exclude each other."""
+    out: list[Cause] = []
+    stype = schema.get("type")
+    free = schema.get("x-kubernetes-preserve-unknown-fields") or schema.get("x-kubernetes-int-or-string")
+    if root:
+        if not stype and not free:
+            out.append(required(f"{path}.type", "must not be empty at the root"))
+        elif stype and stype != "object":
+            out.append(invalid(f"{path}.type", stype, "must be object at the root"))
+    props = schema.get("properties") or {}
+    if props and schema.get("additionalProperties") not in (None, True):
+        out.append(forbidden(f"{path}.additionalProperties", "additionalProperties and properties are mutual exclusive"))
+    if isinstance(props, Mapping):
+        for name, sub in props.items():
+            if not isinstance(sub, Mapping):
+                continue
+            child = f"{path}.properties[{name}]"
+            if not sub.get("type") and not (sub.get("x-kubernetes-preserve-unknown-fields")
+                                            or sub.get("x-kubernetes-int-or-string")):
+                out.append(required(f"{child}.type", "must not be empty for specified object fields"))
+            out.extend(_structural(sub, child))
+    if stype == "array":
+        items = schema.get("items")
+        if not isinstance(items, Mapping):
+            out.append(required(f"{path}.items", "must be specified"))
+        else:
+            if not items.get("type") and not (items.get("x-kubernetes-preserve-unknown-fields")
+                                              or items.get("x-kubernetes-int-or-string")):
+                out.append(required(f"{path}.items.type", "must not be empty for specified array items"))
+            out.extend(_structural(items, f"{path}.items"))
+    addl = schema.get("additionalProperties")
+    if isinstance(addl, Mapping):
+        out.extend(_structural(addl, f"{path}.additionalProperties"))
     return out
 
 

@@ -473,3 +473,17 @@ spec:
     result = kubesim.kubectl("apply", "-f", "-", input=changed)
     assert result.returncode == 1
     assert 'spec.selector: Invalid value: {"matchLabels":{"app":"shop"}}: field is immutable' in result.stderr
+
+
+def test_crd_schemas_must_be_structural() -> None:
+    """CustomResourceDefinitions, "Specifying a structural schema": every field specified in the
+    schema has a type (object at the root) and arrays specify their items."""
+    crd = {"metadata": {"name": "widgets.example.com"}, "spec": {
+        "group": "example.com", "scope": "Namespaced", "names": {"plural": "widgets", "kind": "Widget"},
+        "versions": [{"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {
+            "type": "object", "properties": {"spec": {"properties": {"tags": {"type": "array"}}}}}}}]}}
+    apply_defaults("apiextensions.k8s.io", "CustomResourceDefinition", crd)
+    root = "spec.versions[0].schema.openAPIV3Schema"
+    assert fields(validate("apiextensions.k8s.io", "CustomResourceDefinition", crd, None)) == {
+        f"{root}.properties[spec].type": "Required value: must not be empty for specified object fields",
+        f"{root}.properties[spec].properties[tags].items": "Required value: must be specified"}
