@@ -96,10 +96,12 @@ def apply(client: KubeClient, objects: Sequence[dict[str, Any]], changes: Change
     for r in resolved:
         ch = planned.get(r.ref) or Change(r.ref, Action.CREATED, r.api_version)
         policy = ssa_policy(r.obj)
+        version = r.api_version.rpartition("/")[2]
         if policy is SsaPolicy.IGNORE:
             result[r.ref] = Change(r.ref, Action.SKIPPED, r.api_version, reason="ssa: Ignore")
+            # Still part of the app: kept in the inventory so prune never treats it as gone.
+            entries[r.ref] = Entry(r.ref, version)
             continue
-        version = r.api_version.rpartition("/")[2]
         if ch.action is Action.SKIPPED or (ch.action is Action.UNCHANGED and not options.force):
             result[r.ref] = ch
             entries[r.ref] = Entry(r.ref, version, ch.live_fingerprint, ch.digest or config_digest(r.obj))

@@ -30,6 +30,12 @@ class Target:
     def of(cls, obj: dict[str, Any]) -> Target:
         return cls(ObjRef.of(obj), str(obj.get("apiVersion") or "") or None)
 
+    @classmethod
+    def from_check(cls, *, kind: str, name: str, namespace: str, api_version: str | None = None) -> Target:
+        """A Kustomization ``healthChecks`` entry; without apiVersion the kind is looked up in every group."""
+        group = api_version.rpartition("/")[0] if api_version and "/" in api_version else ""
+        return cls(ObjRef(group, kind, namespace, name), api_version)
+
 
 @dataclass(frozen=True, kw_only=True)
 class HealthOptions:
@@ -70,7 +76,9 @@ def _read(client: KubeClient, target: Target) -> Health:
             obj = client.get({"apiVersion": target.api_version, "kind": target.ref.kind,
                               "metadata": {"name": target.ref.name, "namespace": target.ref.namespace or None}})
         else:
-            obj = client.get_ref(target.ref)
+            info = client.resource_for_kind(target.ref.kind, group=None, ref=target.ref)
+            obj = client.get({"apiVersion": info.api_version, "kind": target.ref.kind,
+                              "metadata": {"name": target.ref.name, "namespace": target.ref.namespace or None}})
     except KubeApiError as e:
         if e.reason == "NoKindMatch":
             return Health(target.ref, Status.NOT_FOUND, e.message)

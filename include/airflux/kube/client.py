@@ -154,20 +154,27 @@ class KubeClient:
 
     def resource_for(self, ref: ObjRef) -> ResourceInfo:
         """The preferred version of the kind named by an ``ObjRef`` (which carries no version)."""
-        key = (f"{ref.group}/*", ref.kind)
+        return self.resource_for_kind(ref.kind, group=ref.group, ref=ref)
+
+    def resource_for_kind(self, kind: str, *, group: str | None, ref: ObjRef | None = None) -> ResourceInfo:
+        """The preferred version of ``kind`` in ``group`` (None: any group, the core group first)."""
+        key = (f"{group}/*" if group is not None else "*/*", kind)
         with self._lock:
             found = self._resources.get(key)
             if found is not None:
                 return found
             dyn = self._dynamic()
-            candidates = self._retrying(ref, lambda: dyn.resources.search(group=ref.group, kind=ref.kind))
-            candidates = [c for c in candidates if "/" not in c.name and getattr(c, "kind", "") == ref.kind
-                          and (getattr(c, "group", "") or "") == ref.group]
+            candidates = self._retrying(ref, lambda: dyn.resources.search(kind=kind) if group is None
+                                        else dyn.resources.search(group=group, kind=kind))
+            candidates = [c for c in candidates if "/" not in c.name and getattr(c, "kind", "") == kind
+                          and (group is None or (getattr(c, "group", "") or "") == group)]
             if not candidates:
-                raise NoKindMatch(f'no matches for kind "{ref.kind}" in group "{ref.group}"', obj=ref,
-                                  reason="NoKindMatch")
-            chosen = next((c for c in candidates if getattr(c, "preferred", False)), candidates[0])
-            info = ResourceInfo(ref.group, chosen.api_version, ref.kind, chosen.name, bool(chosen.namespaced))
+                where = f'in group "{group}"' if group is not None else "in any group"
+                raise NoKindMatch(f'no matches for kind "{kind}" {where}', obj=ref, reason="NoKindMatch")
+            candidates.sort(key=lambda c: (bool(getattr(c, "group", "")), not getattr(c, "preferred", False)))
+            chosen = candidates[0]
+            info = ResourceInfo(getattr(chosen, "group", "") or "", chosen.api_version, kind, chosen.name,
+                                bool(chosen.namespaced))
             self._resources[key] = info
             return info
 

@@ -9,7 +9,7 @@ from engine_helpers import reconcile
 from sample_app import DAG_ID, app, configmap
 
 from airflux.diff import DryRunFailed
-from airflux.health import HealthCheckFailed
+from airflux.health import HealthCheckFailed, HealthOptions, Target, wait_healthy
 from airflux.kube import KubeClient
 from airflux.model import Action, DryRunError, HealthTimeout, ObjRef
 
@@ -94,3 +94,14 @@ def test_an_immutable_change_recreates_the_object_only_when_forced(client: KubeC
     live = _live(client, "apps/v1", "Deployment", "web")
     assert live is not None and live["metadata"]["uid"] != uid
     assert live["spec"]["selector"]["matchLabels"]["tier"] == "front"
+
+
+def test_health_checks_without_api_version_find_the_kind(client: KubeClient) -> None:
+    reconcile(client, app(), dag_id=DAG_ID)
+    targets = [Target.from_check(kind="Deployment", name="web", namespace="shop"),
+               Target.from_check(kind="Service", name="web", namespace="shop", api_version="v1")]
+    result = wait_healthy(client, targets, options=HealthOptions(timeout=5, interval=0.1))
+    assert result.counts() == {"ready": 2, "not_ready": 0}
+    with pytest.raises(HealthCheckFailed, match="Deployment/shop/missing: NotFound"):
+        wait_healthy(client, [Target.from_check(kind="Deployment", name="missing", namespace="shop")],
+                     options=HealthOptions(timeout=0.3, interval=0.1))
