@@ -43,6 +43,9 @@ def decode_entries(entries: Any) -> list[Entry] | None:
     for raw in entries:
         if not isinstance(raw, dict) or raw.get("fieldsType", "FieldsV1") != "FieldsV1":
             return None
+        if not all(isinstance(raw.get(k) or "", str) for k in ("manager", "operation", "apiVersion",
+                                                                 "subresource", "time")):
+            return None
         try:
             fields = fs.decode(raw.get("fieldsV1") or {})
         except ValueError:
@@ -103,8 +106,10 @@ def body(obj: dict[str, Any] | None) -> dict[str, Any]:
 
 def with_managed(obj: dict[str, Any], mf: list[dict[str, Any]] | None) -> dict[str, Any]:
     md = obj.get("metadata")
-    if not isinstance(md, dict):
+    if md is None:
         md = obj["metadata"] = {}
+    elif not isinstance(md, dict):
+        return obj   # invalid object: validation reports it
     md.pop("managedFields", None)
     if mf:
         md["managedFields"] = mf

@@ -95,7 +95,7 @@ def apply(live: dict | None, config: dict, *, manager: str, force: bool, schema:
         raise PatchError(f"failed to create typed patch object ({group_version}, Kind={config.get('kind', '')}): "
                          f"{exc.message}", field=exc.field, code=500) from None
     live_body = mfs.body(live)
-    original_mf = (live or {}).get("metadata", {}).get("managedFields") if live else None
+    original_mf = _meta(live).get("managedFields")
     entries = mfs.decode_entries(original_mf) if original_mf else []
     if entries is None:
         entries, original_mf = [], None
@@ -150,6 +150,11 @@ def apply(live: dict | None, config: dict, *, manager: str, force: bool, schema:
     return mfs.with_managed(merged, mf)
 
 
+def _meta(obj: Any) -> dict[str, Any]:
+    md = obj.get("metadata") if isinstance(obj, dict) else None
+    return md if isinstance(md, dict) else {}
+
+
 def _without_system_meta(config: dict[str, Any]) -> dict[str, Any]:
     md = config.get("metadata")
     if not isinstance(md, dict) or not any(k in md for k in _SYSTEM_META):
@@ -173,7 +178,7 @@ def _conflict(e: mfs.Entry, path: tuple[str, ...]) -> Conflict:
 
 
 def _last_applied(obj: dict[str, Any] | None) -> str | None:
-    ann = ((obj or {}).get("metadata") or {}).get("annotations") or {}
+    ann = _meta(obj).get("annotations") or {}
     value = ann.get(LAST_APPLIED) if isinstance(ann, dict) else None
     return value if isinstance(value, str) else None
 
@@ -209,7 +214,7 @@ def _all_members(s: fs.FieldSet, prefix: tuple[str, ...]) -> list[tuple[str, ...
 
 def _set_last_applied(merged: dict[str, Any], config: dict[str, Any]) -> None:
     cfg = jcopy(config)
-    ann = (cfg.get("metadata") or {}).get("annotations")
+    ann = _meta(cfg).get("annotations")
     if isinstance(ann, dict):
         ann.pop(LAST_APPLIED, None)
         if not ann:
@@ -229,10 +234,10 @@ def track_update(old: dict | None, new: dict, *, manager: str, schema: Schema,
     dropped from every manager. ``managedFields: [{}]`` in ``new`` clears managedFields first; the
     manager then owns only what this same request changed.
     """
-    new_mf = (new.get("metadata") or {}).get("managedFields")
+    new_mf = _meta(new).get("managedFields")
     result = jcopy(new)
     reset = mfs.is_reset(new_mf)
-    old_mf = (old or {}).get("metadata", {}).get("managedFields") if old and not reset else None
+    old_mf = _meta(old).get("managedFields") if not reset else None
     entries: list[mfs.Entry] | None = None
     original_mf = old_mf
     if new_mf and not subresource and not reset:
