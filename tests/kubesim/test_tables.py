@@ -271,3 +271,12 @@ def test_kubectl_get_custom_resources_with_printer_columns(kubesim: Any) -> None
     assert rows[0] == ["NAME", "SIZE", "AGE"] and rows[1][:2] == ["w1", "7"]
     rows = _lines(ok(kubesim, "get", "widgets.v1beta1.example.com", "-A", "-l", "x=y"))
     assert rows[0] == ["NAMESPACE", "NAME", "AGE"] and rows[1][:2] == ["default", "w1"]
+
+
+@pytest.mark.kubectl
+def test_kubectl_get_all_lists_the_all_category_across_namespaces(kubesim: Any) -> None:
+    ok(kubesim, "apply", "-f", "-", input=SETUP)
+    out = ok(kubesim, "get", "all", "-A")
+    assert "deployment.apps/web" in out and "configmap" not in out
+    names = ok(kubesim, "get", "all", "-n", "shop", "-o", "name").split()
+    assert "deployment.apps/web" in names and not [n for n in names if n.startswith("configmap")]
