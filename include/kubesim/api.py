@@ -208,6 +208,22 @@ def _body(req: Request) -> Any:
         raise errors.bad_request(f"couldn't get version/kind; json parse error: {exc}") from None
 
 
+def _fields(req: Request) -> writes.FieldCheck:
+    mode = req.params.get("fieldValidation") or "Warn"
+    if mode not in writes.FIELD_VALIDATION:
+        raise errors.bad_request(f"fieldValidation: Unsupported value: \"{mode}\": supported values: "
+                                 '"Ignore", "Strict", "Warn"')
+    return writes.FieldCheck(mode)
+
+
+def _warn(resp: Response, fields: writes.FieldCheck) -> Response:
+    if not fields.warnings:
+        return resp
+    texts = tuple(("Warning", '299 - "' + w.replace("\\", "\\\\").replace('"', '\\"') + '"')
+                  for w in fields.warnings)
+    return Response(resp.code, resp.body, resp.content_type, resp.headers + texts)
+
+
 def _delete_options(req: Request) -> dict[str, Any]:
     opts: dict[str, Any] = {}
     if req.body.strip():
@@ -254,17 +270,20 @@ def handle(store: Store, req: Request) -> Response | watch.WatchRequest:
             raise errors.method_not_allowed()
         if rt.namespaced and ns is None:
             raise routing.not_found_page()
-        obj = writes.create(store, rt, ns or "", _body(req), dry_run=_dry_run(req), manager=_manager(req))
-        return _render_one(store, rt, obj, req, 201)
+        fields = _fields(req)
+        obj = writes.create(store, rt, ns or "", _body(req), dry_run=_dry_run(req), manager=_manager(req),
+                            fields=fields)
+        return _warn(_render_one(store, rt, obj, req, 201), fields)
     if method == "PUT":
         if not name:
             raise errors.method_not_allowed()
         if sub == "scale":
             obj = scale.update(store, rt, ns or "", name, _body(req), dry_run=_dry_run(req), manager=_manager(req))
             return encode(obj, "json")
+        fields = _fields(req)
         obj = writes.update(store, rt, ns or "", name, _body(req), subresource=sub, dry_run=_dry_run(req),
-                            manager=_manager(req))
-        return _render_one(store, rt, obj, req)
+                            manager=_manager(req), fields=fields)
+        return _warn(_render_one(store, rt, obj, req), fields)
     if method == "PATCH":
         if not name:
             raise errors.method_not_allowed()
@@ -276,9 +295,10 @@ def handle(store: Store, req: Request) -> Response | watch.WatchRequest:
             obj = scale.patch(store, rt, ns or "", name, req.body, ctype, dry_run=_dry_run(req),
                               manager=_manager(req))
             return encode(obj, "json")
+        fields = _fields(req)
         obj, code = patches.patch(store, rt, ns or "", name, req.body, ctype, subresource=sub,
-                                  dry_run=_dry_run(req), manager=_manager(req), force=force)
-        return _render_one(store, rt, obj, req, code)
+                                  dry_run=_dry_run(req), manager=_manager(req), force=force, fields=fields)
+        return _warn(_render_one(store, rt, obj, req, code), fields)
     if method == "DELETE":
         opts = _delete_options(req)
         if sub:

@@ -98,3 +98,28 @@ def remove_resources(store: Store, crd: Obj) -> None:
             deletion.remove_now(store, types[0], obj)
     store.registry.unregister_crd(crd)
     store.drop_bucket(group, plural)
+
+
+def prune(value: Any, schema: dict[str, Any], *, root: bool = True) -> None:
+    """Drop fields a structural schema does not declare, in place, as the apiextensions server does
+    ("Field pruning"); ``x-kubernetes-preserve-unknown-fields`` keeps a subtree as it is."""
+    if not isinstance(schema, dict) or schema.get("x-kubernetes-preserve-unknown-fields"):
+        return
+    if isinstance(value, dict):
+        props = schema.get("properties")
+        extra = schema.get("additionalProperties")
+        embedded = schema.get("x-kubernetes-embedded-resource")
+        for key in list(value):
+            if root and key in ("apiVersion", "kind", "metadata"):
+                continue
+            if embedded and key in ("apiVersion", "kind", "metadata"):
+                continue
+            if isinstance(props, dict) and key in props:
+                prune(value[key], props[key], root=False)
+            elif isinstance(extra, dict):
+                prune(value[key], extra, root=False)
+            elif extra is not True and (props is not None or schema.get("type") == "object"):
+                del value[key]
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for item in value:
+            prune(item, schema["items"], root=False)

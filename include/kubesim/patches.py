@@ -90,6 +90,7 @@ def patch(
     dry_run: bool,
     manager: str,
     force: bool,
+    fields: writes.FieldCheck | None = None,
 ) -> tuple[Obj, int]:
     """PATCH of an object, its /status or /finalize; returns (object, HTTP status)."""
     if content_type == STRATEGIC_PATCH and rt.is_custom:
@@ -107,6 +108,7 @@ def patch(
             dry_run=dry_run,
             manager=manager,
             force=force,
+            fields=fields,
         )
     with store.lock:
         old = store.require(rt, namespace, name)
@@ -114,6 +116,8 @@ def patch(
         if not isinstance(result.get("metadata"), dict):
             raise errors.bad_request("metadata must be an object")
         writes.check_meta_types(rt, result["metadata"])
+        if fields is not None:
+            fields.check(store, rt, result)
         writes.check_identity(rt, name, namespace, result)
         check_patched_rv(rt, old, result)
         new = writes.mask(rt, old, result, subresource)
@@ -175,6 +179,7 @@ def apply(
     dry_run: bool,
     manager: str,
     force: bool,
+    fields: writes.FieldCheck | None = None,
 ) -> tuple[Obj, int]:
     """Server-side apply: creates when absent (201), else merges the applier's configuration."""
     if not manager:
@@ -185,6 +190,8 @@ def apply(
     if not config.get("apiVersion") or not config.get("kind"):
         raise errors.bad_request("invalid object type: apply configurations need apiVersion and kind")
     config = writes.check_type(rt, config)
+    if fields is not None:
+        fields.check(store, rt, config)
     writes.check_identity(rt, name, namespace, config)
     if not meta(config).get("name"):
         meta(config)["name"] = name

@@ -10,15 +10,68 @@ is skipped when nothing changed. ``dryRun`` runs all of it and persists nothing.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kubesim import crds, defaults, errors, schema, ssa, validation
+from kubesim import crds, defaults, errors, openapi, schema, ssa, strict, validation
+from kubesim.openapi_types import definition_name
 from kubesim.store import Obj, Store, clone, meta, now_rfc3339
 
 if TYPE_CHECKING:
     from kubesim.resources import ResourceType
 
 _GEN_CHARS = "bcdfghjklmnpqrstvwxz2456789"
+
+
+FIELD_VALIDATION = ("Strict", "Warn", "Ignore")
+
+
+@dataclass
+class FieldCheck:
+    """``fieldValidation`` of one request; Warn collects ``Warning`` header texts in ``warnings``."""
+
+    mode: str = "Warn"
+    warnings: list[str] = field(default_factory=list)
+
+    def check(self, store: Store, rt: ResourceType, obj: Obj) -> None:
+        unknown = strict.unknown_fields(store.registry, rt, obj)
+        if not unknown:
+            return
+        if self.mode == "Strict":
+            raise errors.bad_request(strict.strict_error_message(rt, unknown))
+        if self.mode == "Warn":
+            self.warnings.extend(strict.warning_texts(unknown))
+        if not rt.is_custom:  # Go's decoder drops unknown fields of built-in kinds; CRs are pruned later
+            defs = openapi.definitions_for(store.registry, rt)
+            root = defs.get(definition_name(rt.api_version, rt.kind))
+            if root is not None:
+                _drop_unknown(defs, root, obj)
+
+
+def _drop_unknown(defs: dict[str, Any], schema: dict[str, Any], value: Any) -> None:
+    schema = strict._resolve(defs, schema)
+    if schema.get("x-kubernetes-preserve-unknown-fields"):
+        return
+    if isinstance(value, dict):
+        props = schema.get("properties")
+        extra = schema.get("additionalProperties")
+        for key in list(value):
+            if props is not None and key in props:
+                _drop_unknown(defs, props[key], value[key])
+            elif isinstance(extra, dict):
+                _drop_unknown(defs, extra, value[key])
+            elif props is not None and extra is not True:
+                del value[key]
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for item in value:
+            _drop_unknown(defs, schema["items"], item)
+
+
+def prune_custom(store: Store, rt: ResourceType, obj: Obj) -> None:
+    if rt.is_custom:
+        openapi = store.registry.openapi_schema(rt)
+        if openapi is not None:
+            crds.prune(obj, openapi)
 
 
 def schema_of(store: Store, rt: ResourceType) -> Any:
@@ -107,9 +160,12 @@ def create(
     dry_run: bool,
     manager: str,
     tracked: bool = True,
+    fields: FieldCheck | None = None,
 ) -> Obj:
     """POST to a collection (also the create branch of an apply patch, then ``tracked=False``)."""
     obj = check_type(rt, body)
+    if fields is not None:
+        fields.check(store, rt, obj)
     m = meta(obj)
     if rt.namespaced:
         if m.get("namespace") and m["namespace"] != namespace:
@@ -150,6 +206,7 @@ def create(
             obj["spec"] = {**(obj.get("spec") or {}), "finalizers": ["kubernetes"]}
             m["labels"] = {**(m.get("labels") or {}), "kubernetes.io/metadata.name": name}
         openapi = store.registry.openapi_schema(rt)
+        prune_custom(store, rt, obj)
         defaults.apply_defaults(rt.group, rt.kind, obj, openapi_schema=openapi)
         causes = validation.validate(rt.group, rt.kind, obj, None, openapi_schema=openapi)
         if causes:
@@ -277,6 +334,7 @@ def finish_update(
     if causes:
         raise _invalid(rt, name, causes)
     openapi = store.registry.openapi_schema(rt)
+    prune_custom(store, rt, new)
     defaults.apply_defaults(rt.group, rt.kind, new, openapi_schema=openapi)
     causes = validation.validate(rt.group, rt.kind, new, old, openapi_schema=openapi)
     if causes:
@@ -319,9 +377,12 @@ def update(
     subresource: str,
     dry_run: bool,
     manager: str,
+    fields: FieldCheck | None = None,
 ) -> Obj:
     """PUT of a whole object (or of its /status or /finalize)."""
     obj = check_type(rt, body)
+    if fields is not None:
+        fields.check(store, rt, obj)
     check_identity(rt, name, namespace, obj)
     with store.lock:
         old = store.require(rt, namespace, name)

@@ -119,3 +119,27 @@ def test_bad_input_statuses(api):
     assert big.code == 413 and big.body["reason"] == "RequestEntityTooLarge"
     wrong_kind = api("POST", CMS, deployment("x"))
     assert wrong_kind.code == 400
+
+
+def test_field_validation_strict_warn_ignore(api):
+    body = cm("typo") | {"dataa": {"x": "y"}}
+    strict = api("POST", f"{CMS}?fieldValidation=Strict", body)
+    assert strict.code == 400
+    assert strict.body["message"] == ('ConfigMap in version "v1" cannot be handled as a ConfigMap: '
+                                      'strict decoding error: unknown field "dataa"')
+    warned = api("POST", CMS, body)
+    assert warned.code == 201 and warned.headers["warning"] == '299 - "unknown field \\"dataa\\""'
+    assert "dataa" not in warned.body
+    assert "warning" not in api("POST", f"{CMS}?fieldValidation=Ignore", body | {"metadata": {"name": "b"}}).headers
+
+
+def test_custom_resources_prune_unknown_fields(api):
+    from tests.kubesim.test_subresources import CRD
+
+    crd = {**CRD, "spec": {**CRD["spec"], "versions": [{**CRD["spec"]["versions"][0], "schema": {"openAPIV3Schema": {
+        "type": "object", "properties": {"spec": {"type": "object", "properties": {"size": {"type": "integer"}}}}}}}]}}
+    assert api("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd).code == 201
+    widget = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"},
+              "spec": {"size": 1, "bogus": True}}
+    created = api("POST", "/apis/example.com/v1/namespaces/default/widgets?fieldValidation=Ignore", widget)
+    assert created.code == 201 and created.body["spec"] == {"size": 1}
