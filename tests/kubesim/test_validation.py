@@ -487,3 +487,22 @@ def test_crd_schemas_must_be_structural() -> None:
     assert fields(validate("apiextensions.k8s.io", "CustomResourceDefinition", crd, None)) == {
         f"{root}.properties[spec].type": "Required value: must not be empty for specified object fields",
         f"{root}.properties[spec].properties[tags].items": "Required value: must be specified"}
+
+
+def test_bodies_a_real_server_cannot_decode_are_bad_requests() -> None:
+    """Secrets: values under data must be base64-encoded (use stringData for plain text); a real
+    server fails to decode anything else (400 BadRequest, 'illegal base64 data at input byte N'),
+    and likewise resource quantities that do not match the quantity syntax."""
+    from kubesim.decoding import decode_error
+
+    plain = {"metadata": {"name": "s"}, "data": {"ok": "aGVsbG8=", "password": "hunter 2"}}
+    assert decode_error("", "Secret", plain) == (
+        'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 6')
+    assert decode_error("", "Secret", {"data": {"a": "abc"}}).endswith("at input byte 0")  # type: ignore[union-attr]
+    assert decode_error("", "Secret", {"data": {"a": "aGk=\n"}}) is None
+    dep = deployment()
+    dep["spec"]["template"]["spec"]["containers"][0]["resources"] = {"limits": {"memory": "1 GB"}}
+    assert decode_error("apps", "Deployment", dep) == (
+        'Deployment in version "v1" cannot be handled as a Deployment: quantities must match the regular '
+        "expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
+    assert decode_error("apps", "Deployment", deployment()) is None
