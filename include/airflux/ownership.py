@@ -16,6 +16,7 @@ ALLOW_EMPTY_ANNOTATION = "airflux.io/allow-empty"
 SSA_ANNOTATION = "kustomize.toolkit.fluxcd.io/ssa"
 FORCE_ANNOTATION = "kustomize.toolkit.fluxcd.io/force"
 PRUNE_ANNOTATION = "kustomize.toolkit.fluxcd.io/prune"
+RECONCILE_ANNOTATION = "kustomize.toolkit.fluxcd.io/reconcile"
 LAST_APPLIED_ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration"
 
 # Managers whose fields we take over on apply (only whole-object writes, not subresources), as
@@ -45,6 +46,9 @@ def labels_of(obj: dict[str, Any] | None) -> dict[str, str]:
 
 
 def ssa_policy(obj: dict[str, Any]) -> SsaPolicy:
+    """The object's ssa policy; the older ``reconcile: disabled`` annotation means Ignore, as in Flux."""
+    if annotations_of(obj).get(RECONCILE_ANNOTATION, "").strip().lower() == "disabled":
+        return SsaPolicy.IGNORE
     value = annotations_of(obj).get(SSA_ANNOTATION, "").strip().lower()
     for policy in SsaPolicy:
         if policy.value.lower() == value:

@@ -129,6 +129,10 @@ def diff(client: KubeClient, objects: Sequence[dict[str, Any]], *, options: Diff
         current = live.get(r.ref)
         if current is None and policy is SsaPolicy.IF_NOT_PRESENT:
             current = client.get(r.obj)
+        if current is not None and ssa_policy(current) is SsaPolicy.IGNORE:
+            # Someone marked the live object as not ours to change (Flux honours it on either side).
+            return Change(r.ref, Action.SKIPPED, r.api_version, reason="ssa: Ignore on the live object",
+                          live_fingerprint=live_fingerprint(current), digest=digest)
         if current is not None and policy is SsaPolicy.IF_NOT_PRESENT:
             return Change(r.ref, Action.SKIPPED, r.api_version, reason="ssa: IfNotPresent, exists",
                           live_fingerprint=live_fingerprint(current),
@@ -150,6 +154,9 @@ def diff(client: KubeClient, objects: Sequence[dict[str, Any]], *, options: Diff
                           digest=digest)
         if current is None and (dry.get("metadata") or {}).get("resourceVersion"):
             current = client.get(r.obj)  # exists, but not (yet) labelled as ours
+            if current is not None and ssa_policy(current) is SsaPolicy.IGNORE:
+                return Change(r.ref, Action.SKIPPED, r.api_version, reason="ssa: Ignore on the live object",
+                              live_fingerprint=live_fingerprint(current), digest=digest)
         return _compare(r, current, dry, digest=digest, manager=manager, with_diffs=options.with_diffs)
 
     changes: list[Change] = []

@@ -105,3 +105,18 @@ def test_health_checks_without_api_version_find_the_kind(client: KubeClient) -> 
     with pytest.raises(HealthCheckFailed, match="Deployment/shop/missing: NotFound"):
         wait_healthy(client, [Target.from_check(kind="Deployment", name="missing", namespace="shop")],
                      options=HealthOptions(timeout=0.3, interval=0.1))
+
+
+def test_a_live_object_marked_ignore_or_reconcile_disabled_is_left_alone(client: KubeClient, kubesim: Any) -> None:
+    reconcile(client, app(extra=[configmap("a"), configmap("b")]), dag_id=DAG_ID)
+    for name, note in (("a", "kustomize.toolkit.fluxcd.io/ssa=Ignore"),
+                       ("b", "kustomize.toolkit.fluxcd.io/reconcile=disabled")):
+        proc = kubesim.kubectl("-n", "shop", "annotate", f"configmap/{name}", note)
+        assert proc.returncode == 0, proc.stderr
+    changed = [configmap("a"), configmap("b")]
+    for cm in changed:
+        cm["data"] = {"k": "new"}
+    result = reconcile(client, app(extra=changed), dag_id=DAG_ID)
+    for name in ("a", "b"):
+        assert result.changes.get(ObjRef("", "ConfigMap", "shop", name)).action is Action.SKIPPED  # type: ignore[union-attr]
+        assert _live(client, "v1", "ConfigMap", name)["data"] == {"k": "v"}  # type: ignore[index]
