@@ -506,3 +506,50 @@ def test_bodies_a_real_server_cannot_decode_are_bad_requests() -> None:
         'Deployment in version "v1" cannot be handled as a Deployment: quantities must match the regular '
         "expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
     assert decode_error("apps", "Deployment", deployment()) is None
+
+
+_RBAC = "rbac.authorization.k8s.io"
+_OTHER_KIND_CASES = [
+    # (documentation rule, group, kind, object, old object, expected {field: message})
+    ("Using RBAC Authorization, Role examples: a rule lists verbs and, for resources, apiGroups",
+     _RBAC, "Role", {"metadata": {"name": "r"}, "rules": [{"resources": ["pods"]}]}, None,
+     {"rules[0].verbs": "Required value: verbs must contain at least one value",
+      "rules[0].apiGroups": "Required value: resource rules must supply at least one api group"}),
+    ("Using RBAC Authorization: non-resource URLs are only for ClusterRoles",
+     _RBAC, "Role", {"metadata": {"name": "r"}, "rules": [{"verbs": ["get"], "nonResourceURLs": ["/healthz"]}]}, None,
+     {"rules[0].nonResourceURLs": 'Invalid value: ["/healthz"]: namespaced rules cannot apply to non-resource URLs'}),
+    ("PodDisruptionBudget: you can specify only one of maxUnavailable and minAvailable",
+     "policy", "PodDisruptionBudget", {"metadata": {"name": "p"}, "spec": {"minAvailable": 1, "maxUnavailable": 1}},
+     None, {"spec": 'Invalid value: {"minAvailable":1,"maxUnavailable":1}: minAvailable and maxUnavailable cannot be both set'}),
+    ("HorizontalPodAutoscaler v2 API reference: maxReplicas >= minReplicas, scaleTargetRef kind and name",
+     "autoscaling", "HorizontalPodAutoscaler", {"metadata": {"name": "h"}, "spec": {"minReplicas": 3, "maxReplicas": 2,
+                                                                                    "scaleTargetRef": {}}}, None,
+     {"spec.scaleTargetRef.kind": "Required value", "spec.scaleTargetRef.name": "Required value",
+      "spec.maxReplicas": "Invalid value: 2: must be greater than or equal to `minReplicas`"}),
+    ("Storage Classes: provisioner is required; parameters cannot be updated once created",
+     "storage.k8s.io", "StorageClass", {"metadata": {"name": "fast"}, "provisioner": "csi.example.com",
+                                        "parameters": {"type": "ssd"}},
+     {"metadata": {"name": "fast"}, "provisioner": "csi.example.com", "parameters": {"type": "hdd"}},
+     {"parameters": "Forbidden: updates to parameters are forbidden."}),
+    ("Dynamic Admission Control: v1 webhooks must declare sideEffects and admissionReviewVersions",
+     "admissionregistration.k8s.io", "ValidatingWebhookConfiguration",
+     {"metadata": {"name": "w"}, "webhooks": [{"name": "check.example.com", "clientConfig": {"url": "https://x"}}]},
+     None, {"webhooks[0].sideEffects": "Required value: must specify one of None, NoneOnDryRun",
+            "webhooks[0].admissionReviewVersions": "Required value: must specify one of v1, v1beta1"}),
+    ("Network Policies: policyTypes are Ingress and/or Egress",
+     "networking.k8s.io", "NetworkPolicy", {"metadata": {"name": "n"}, "spec": {"podSelector": {},
+                                                                                "policyTypes": ["Inbound"]}}, None,
+     {"spec.policyTypes[0]": 'Unsupported value: "Inbound": supported values: "Ingress", "Egress"'}),
+    ("Ingress, IngressClass: the controller field cannot be changed",
+     "networking.k8s.io", "IngressClass", {"metadata": {"name": "nginx"}, "spec": {"controller": "example.com/b"}},
+     {"metadata": {"name": "nginx"}, "spec": {"controller": "example.com/a"}},
+     {"spec.controller": 'Invalid value: "example.com/b": field is immutable'}),
+]
+
+
+@pytest.mark.parametrize(("rule", "group", "kind", "obj", "old", "expected"), _OTHER_KIND_CASES,
+                         ids=[c[2] + "-" + str(i) for i, c in enumerate(_OTHER_KIND_CASES)])
+def test_other_kinds(rule: str, group: str, kind: str, obj: dict[str, Any], old: dict[str, Any] | None,
+                     expected: dict[str, str]) -> None:
+    """Each case names the documentation rule it checks (first tuple element)."""
+    assert fields(validate(group, kind, obj, old)) == expected, rule
