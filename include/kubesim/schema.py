@@ -296,8 +296,21 @@ _BUILTIN_CACHE: dict[tuple[str, str], Schema] = {}
 _CRD_CACHE: dict[tuple[str, str], tuple[dict[str, Any], Schema]] = {}
 
 
+_BUILTIN_GROUPS = frozenset({
+    "", "apps", "batch", "networking.k8s.io", "rbac.authorization.k8s.io", "policy", "autoscaling",
+    "storage.k8s.io", "apiextensions.k8s.io", "admissionregistration.k8s.io", "coordination.k8s.io",
+    "events.k8s.io", "discovery.k8s.io", "scheduling.k8s.io", "node.k8s.io", "certificates.k8s.io",
+    "flowcontrol.apiserver.k8s.io", "apiregistration.k8s.io", "resource.k8s.io",
+})
+
+
 def schema_for(group: str, kind: str, openapi_schema: dict[str, Any] | None = None) -> Schema:
-    """The merge schema of a kind: built-in table, or the CRD's ``openAPIV3Schema`` when given."""
+    """The merge schema of a kind: built-in table, or the CRD's ``openAPIV3Schema`` when given.
+
+    A kind of a non-built-in group without a schema is a custom resource treated as unstructured
+    (every list atomic), as a real server does."""
+    if openapi_schema is None and group not in _BUILTIN_GROUPS:
+        openapi_schema = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
     if openapi_schema is None:
         key = (group, kind)
         got = _BUILTIN_CACHE.get(key)

@@ -121,3 +121,10 @@ def test_value_structs_only_for_builtin_kinds() -> None:
     cr = schema_for("example.com", "Widget", CRD)
     assert cr.is_value_struct(("metadata",))
     assert not cr.is_value_struct(("spec",))
+
+
+def test_custom_resource_without_schema_is_unstructured() -> None:
+    """Server-Side Apply docs "Custom resources and Server-Side Apply": all lists atomic by default."""
+    s = schema_for("example.com", "NoSchema")
+    assert s.list_type(("spec", "template", "spec", "containers")) == ("atomic", ())
+    assert not s.supports_strategic_merge
