@@ -167,3 +167,20 @@ def test_force_reapplies_unchanged_objects(client: KubeClient) -> None:
     result = reconcile(client, app(), dag_id=DAG_ID, force=True)
     assert result.applied.counts()["created"] == 0
     assert {c.action for c in result.applied.changes.changes} <= {Action.UNCHANGED, Action.CONFIGURED}
+
+
+@pytest.mark.kubectl
+def test_objects_first_deployed_with_kubectl_apply_are_adopted_cleanly(client: KubeClient, kubesim: Any) -> None:
+    legacy = ("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: legacy\n  namespace: default\n"
+              "  labels:\n    old: label\ndata:\n  a: b\n  stale: key\n")
+    proc = kubesim.kubectl("apply", "-f", "-", input=legacy)
+    assert proc.returncode == 0, proc.stderr
+    desired = configmap("legacy", namespace="default")
+    result = reconcile(client, [desired], dag_id=DAG_ID)
+    assert result.changes.get(ObjRef("", "ConfigMap", "default", "legacy")).action is Action.CONFIGURED  # type: ignore[union-attr]
+    live = _live(client, "v1", "ConfigMap", "legacy", "default")
+    assert live is not None and live["data"] == {"k": "v"}
+    assert live["metadata"]["labels"] == {OWNER_LABEL: DAG_ID}
+    assert "kubectl.kubernetes.io/last-applied-configuration" not in (live["metadata"].get("annotations") or {})
+    managers = {e["manager"] for e in live["metadata"]["managedFields"]}
+    assert managers == {"airflux"}
