@@ -17,6 +17,7 @@ from typing import Any
 
 from kubesim.resources import ResourceType
 from kubesim.tables_builtin import PRINTERS, Column, age
+from kubesim.tables_pod import row_conditions
 
 DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class"
 NAME_COLUMN: Column = (
@@ -87,6 +88,8 @@ def to_table(
     rows = []
     for obj in objects:
         row_doc: dict[str, Any] = {"cells": cells_for(obj, now)}
+        if rt.kind == "Pod" and not rt.is_custom and (conditions := row_conditions(obj)):
+            row_doc["conditions"] = conditions
         embedded = _row_object(obj, include_object)
         if embedded is not None:
             row_doc["object"] = embedded

@@ -26,13 +26,13 @@ from kubesim.tables_cells import (
     human_duration,
     ingress_row,
     job_row,
-    pod_row,
     pvc_row,
     replicaset_row,
     selector_string,
     service_row,
     statefulset_row,
 )
+from kubesim.tables_pod import pod_row
 
 __all__ = ["PRINTERS", "Column", "age", "human_duration"]
 

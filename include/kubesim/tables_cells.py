@@ -162,44 +162,6 @@ def daemonset_row(obj: dict[str, Any], now: float) -> list[Any]:
     ]
 
 
-def _pod_status(obj: dict[str, Any]) -> tuple[str, int, int, int]:
-    st = obj.get("status") or {}
-    reason = st.get("reason") or st.get("phase") or "Pending"
-    total = len(dig(obj, "spec", "containers", default=[]))
-    ready = restarts = 0
-    for cs in st.get("containerStatuses") or []:
-        restarts += int(cs.get("restartCount") or 0)
-        state = cs.get("state") or {}
-        if (state.get("waiting") or {}).get("reason"):
-            reason = state["waiting"]["reason"]
-        elif "terminated" in state:
-            term = state["terminated"] or {}
-            reason = term.get("reason") or (
-                f"Signal:{term['signal']}" if term.get("signal") else f"ExitCode:{term.get('exitCode', 0)}"
-            )
-        elif cs.get("ready") and "running" in state:
-            ready += 1
-    if dig(obj, "metadata", "deletionTimestamp"):
-        reason = "Unknown" if st.get("reason") == "NodeLost" else "Terminating"
-    return reason, ready, total, restarts
-
-
-def pod_row(obj: dict[str, Any], now: float) -> list[Any]:
-    reason, ready, total, restarts = _pod_status(obj)
-    st = obj.get("status") or {}
-    gates = dig(obj, "spec", "readinessGates", default=[])
-    return [
-        f"{ready}/{total}",
-        reason,
-        str(restarts),
-        age(obj, now),
-        st.get("podIP") or NONE,
-        dig(obj, "spec", "nodeName") or NONE,
-        st.get("nominatedNodeName") or NONE,
-        f"0/{len(gates)}" if gates else NONE,
-    ]
-
-
 def _service_ports(spec: dict[str, Any]) -> str:
     out = []
     for p in spec.get("ports") or []:

@@ -91,6 +91,52 @@ def test_pod_columns() -> None:
     assert cells(table(rt("", "v1", "pods"), pending))[1:3] == ["0/1", "Terminating"]
 
 
+RUN = {"running": {}}
+
+
+@pytest.mark.parametrize(("spec", "status", "meta_extra", "expected"), [
+    ({"initContainers": [{"name": "i1"}, {"name": "i2"}], "containers": [{"name": "a"}]},
+     {"phase": "Pending", "initContainerStatuses": [
+         {"name": "i1", "state": {"terminated": {"exitCode": 0}}, "restartCount": 0},
+         {"name": "i2", "state": {"waiting": {"reason": "PodInitializing"}}, "restartCount": 0}]},
+     {}, ["0/1", "Init:1/2", "0"]),
+    ({"initContainers": [{"name": "i1"}], "containers": [{"name": "a"}]},
+     {"phase": "Pending", "initContainerStatuses": [
+         {"name": "i1", "state": {"waiting": {"reason": "CrashLoopBackOff"}}, "restartCount": 4,
+          "lastState": {"terminated": {"exitCode": 1, "finishedAt": "2026-11-26T11:57:00Z"}}}]},
+     {}, ["0/1", "Init:CrashLoopBackOff", "4 (3m ago)"]),
+    ({"initContainers": [{"name": "proxy", "restartPolicy": "Always"}], "containers": [{"name": "a"}]},
+     {"phase": "Running", "conditions": [{"type": "Initialized", "status": "True"}],
+      "initContainerStatuses": [{"name": "proxy", "started": True, "ready": True, "state": RUN, "restartCount": 0}],
+      "containerStatuses": [{"name": "a", "ready": True, "state": RUN, "restartCount": 0}]},
+     {}, ["2/2", "Running", "0"]),
+    ({"containers": [{"name": "a"}, {"name": "b"}]},
+     {"phase": "Running", "containerStatuses": [
+         {"name": "a", "ready": False, "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}},
+         {"name": "b", "ready": True, "state": RUN}]},
+     {}, ["1/2", "NotReady", "0"]),
+    ({"containers": [{"name": "a"}]},
+     {"phase": "Succeeded", "containerStatuses": [
+         {"name": "a", "ready": False, "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}]},
+     {"deletionTimestamp": CREATED}, ["0/1", "Completed", "0"]),
+    ({"containers": [{"name": "a"}]},
+     {"phase": "Running", "containerStatuses": [{"name": "a", "state": {"terminated": {"exitCode": 137}}}]},
+     {}, ["0/1", "ExitCode:137", "0"]),
+    ({"containers": [{"name": "a"}]}, {"phase": "Pending", "conditions": [
+        {"type": "PodScheduled", "status": "False", "reason": "SchedulingGated"}]}, {}, ["0/1", "SchedulingGated", "0"]),
+])
+def test_pod_status_column_follows_the_real_printer(
+    spec: dict[str, Any], status: dict[str, Any], meta_extra: dict[str, Any], expected: list[str]
+) -> None:
+    pod = {"kind": "Pod", "metadata": meta("p", **meta_extra), "spec": spec, "status": status}
+    t = table(rt("", "v1", "pods"), pod)
+    assert cells(t)[1:4] == expected
+    if status["phase"] == "Succeeded":
+        assert t["rows"][0]["conditions"][0]["type"] == "Completed"
+    else:
+        assert "conditions" not in t["rows"][0]
+
+
 @pytest.mark.parametrize(("spec", "status", "expected"), [
     ({"type": "ClusterIP", "clusterIP": "10.96.0.10", "ports": [{"port": 80, "protocol": "TCP"},
                                                               {"port": 53, "protocol": "UDP"}]},
