@@ -479,3 +479,23 @@ def test_custom_resources_are_checked_against_their_structural_schema() -> None:
          "status": {"unknown": True}}
     assert unknown_fields(reg, v1, w) == ["spec.colour", "spec.items[1].m", "spec.template.data"]
     assert unknown_fields(reg, beta, w) == []  # v1beta1 preserves unknown fields at its root
+
+
+@pytest.mark.kubectl
+def test_kubectl_default_validation_rejects_unknown_fields_server_side(kubesim: Any) -> None:
+    bad = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg", "namespace": "default"},
+           "data": {"a": "1"}, "bogus": 1}
+    err = fails(kubesim, "apply", "-f", "-", input=json.dumps(bad))
+    assert ('ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: '
+            'unknown field "bogus"') in err
+    assert kubesim.get("v1", "ConfigMap", "cfg", "default") is None
+    warned = kubesim.kubectl("apply", "--validate=warn", "-f", "-", input=json.dumps(bad))
+    assert warned.returncode == 0 and 'Warning: unknown field "bogus"' in warned.stderr
+    assert "bogus" not in kubesim.get("v1", "ConfigMap", "cfg", "default")
+    bad["data"] = {"a": "2"}
+    assert "configured" in ok(kubesim, "apply", "--validate=false", "-f", "-", input=json.dumps(bad))
+    (dep,) = [d for d in _docs(MANIFEST) if d["kind"] == "Deployment"]
+    dep["metadata"]["namespace"] = "default"
+    dep["spec"]["template"]["spec"]["containers"][0]["imagex"] = "nginx"
+    err = fails(kubesim, "apply", "--server-side", "-f", "-", input=json.dumps(dep))
+    assert 'unknown field "spec.template.spec.containers[0].imagex"' in err
