@@ -131,7 +131,7 @@ def _os_map(obj: dict[str, Any], path: Path, schema: Schema, out: FieldSet, stri
                 child = {}
                 for ipe, item in zip(list_pes(v, cpath, schema, strict=strict), v, strict=True):
                     node = _leaf()
-                    if lt == "map" and type(item) is dict:
+                    if lt == "map" and type(item) is dict and not schema.items_atomic(cpath):
                         _os_map(item, cpath, schema, node, strict)
                     child[ipe] = node
                 out[pe] = child
@@ -197,8 +197,10 @@ def _cmp_list(ov: list[Any], nv: list[Any], path: Path, pe: str, schema: Schema,
     sr: FieldSet = {}
     for ipe, item in new_items.items():
         if ipe in old_items:
-            if lt == "map":
+            if lt == "map" and not schema.items_atomic(path):
                 _cmp_value(old_items[ipe], item, path, ipe, schema, sa, sm, sr, False)
+            elif old_items[ipe] != item:
+                sm[ipe] = _leaf()
         else:
             _whole(item, path, ipe, schema, sa, False, item_of=lt)
     for ipe, item in old_items.items():
@@ -220,7 +222,7 @@ def _attach(parent: FieldSet, pe: str, child: FieldSet) -> None:
 
 def _whole(v: Any, path: Path, pe: str, schema: Schema, out: FieldSet, typed: bool, item_of: str = "") -> None:
     """Every path of a value that exists on one side only (structured-merge-diff marks each node)."""
-    if item_of == "set" or (item_of and type(v) is not dict):
+    if item_of == "set" or (item_of and (type(v) is not dict or schema.items_atomic(path))):
         out[pe] = _leaf()
         return
     if type(v) is dict:

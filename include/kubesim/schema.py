@@ -120,6 +120,9 @@ _ATOMIC_MAP_FIELDS = frozenset(
     }
 )
 
+# List-maps whose items are atomic structs (OwnerReference, LocalObjectReference).
+_ATOMIC_ITEM_LISTS = frozenset({"ownerReferences", "imagePullSecrets"})
+
 # Struct fields that a Go object always carries (value, not pointer): they never get a "." marker
 # of their own in Update managedFields because the "before" object always had them.
 _VALUE_STRUCTS_TAIL = frozenset(
@@ -167,6 +170,11 @@ class Schema:
             got = self._resolve_list(path)
             self._cache_lt[path] = got
         return got
+
+    def items_atomic(self, path: Path) -> bool:
+        """True when the items of the list-map at ``path`` are atomic structs (``+structType=atomic``:
+        ownerReferences, imagePullSecrets): each item is owned and replaced whole."""
+        return self._crd is None and bool(path) and path[-1] in _ATOMIC_ITEM_LISTS
 
     def is_atomic_map(self, path: Path) -> bool:
         got = self._atomic_maps.get(path)

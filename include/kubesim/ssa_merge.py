@@ -61,7 +61,7 @@ def _merge_list(lhs: list[Any], rhs: list[Any], path: Path, schema: Schema, lt: 
     def merged_item(pe: str) -> Any:
         r = robs[pe]
         lv = lobs.get(pe)
-        if lt == "map" and type(lv) is dict and type(r) is dict:
+        if lt == "map" and type(lv) is dict and type(r) is dict and not schema.items_atomic(path):
             return merge_map(lv, r, path, schema)
         return _drop_nulls(r)
 
@@ -137,7 +137,7 @@ def _prune_list(items: list[Any], last: fs.FieldSet, owned: fs.FieldSet, path: P
             onode = owned.get(pe)
             if onode is None:
                 continue
-            if lt == "map" and type(item) is dict:
+            if lt == "map" and type(item) is dict and not schema.items_atomic(path):
                 prune_map(item, lnode, onode, path, schema)
         keep.append(item)
     items[:] = keep

@@ -302,3 +302,13 @@ def test_custom_resource_map_entries_holding_objects_are_members() -> None:
            "spec": {"byName": {"a": {"x": 1}}}}
     obj = do_apply(None, cfg, "m", schema=sch)
     assert entry(obj, "m")["fieldsV1"] == {"f:spec": {"f:byName": {"f:a": {".": {}, "f:x": {}}}}}  # type: ignore[index]
+
+
+def test_owner_references_are_atomic_items_of_a_list_map() -> None:
+    """Docs "Merge strategy" (``structType=atomic`` items of a ``listType=map``): each owner reference
+    is keyed by uid and owned whole."""
+    ref = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "rs", "uid": "u1", "controller": True}
+    obj = do_update(None, configmap({}, ownerReferences=[ref]), "kube-controller-manager",
+                    schema=schema_for("", "ConfigMap"))
+    fields = entry(obj, "kube-controller-manager")["fieldsV1"]  # type: ignore[index]
+    assert fields["f:metadata"]["f:ownerReferences"] == {".": {}, 'k:{"uid":"u1"}': {}}
