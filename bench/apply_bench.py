@@ -94,7 +94,8 @@ def start_kubesim(directory: Path) -> tuple[subprocess.Popen[str], Path]:
     proc = subprocess.Popen([sys.executable, "-m", "kubesim", "--port", "0", "--kubeconfig", str(kubeconfig)],
                             stdout=subprocess.PIPE, text=True, cwd=ROOT / "include")
     assert proc.stdout is not None
-    proc.stdout.readline()  # the URL: the server is up
+    if not proc.stdout.readline().strip():  # the URL is printed once the server is up
+        raise SystemExit(f"kubesim did not start (exit code {proc.wait()})")
     return proc, kubeconfig
 
 

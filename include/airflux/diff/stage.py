@@ -64,14 +64,21 @@ def _live_by_ref(client: KubeClient, resolved: list[Resolved], *, dag_id: str,
     selector = f"{OWNER_LABEL}={dag_id}"
 
     def list_kind(key: tuple[str, str]) -> list[dict[str, Any]]:
+        # The listing only saves requests: a kind we may not list goes through GET + dry-run instead.
         try:
             return client.list_objects(key[0], key[1], label_selector=selector)
         except KubeApiError as e:
-            if e.status != 403:
+            if e.status is None or e.status >= 500 or e.status == 429:
                 raise
-        # Without cluster-wide list rights, ask each namespace we deploy to.
-        return [o for ns in sorted(namespaces[key]) for o in
-                client.list_objects(key[0], key[1], namespace=ns or None, label_selector=selector)]
+            if e.status != 403:
+                return []
+        try:  # without cluster-wide list rights, ask each namespace we deploy to
+            return [o for ns in sorted(namespaces[key]) for o in
+                    client.list_objects(key[0], key[1], namespace=ns or None, label_selector=selector)]
+        except KubeApiError as e:
+            if e.status is None or e.status >= 500 or e.status == 429:
+                raise
+            return []
 
     out: dict[ObjRef, dict[str, Any]] = {}
     for outcome in parallel_map(list_kind, list(kinds), workers=workers):

@@ -60,3 +60,11 @@ def test_a_server_that_keeps_failing_gives_a_retryable_error_naming_the_object(k
     assert "ConfigMap/default/solo" in str(caught.value)
     kubesim.wait_for(lambda: len(kubesim.requests(method="PATCH", path="/configmaps/solo")) >= 3, timeout=2)
     assert len(kubesim.requests(method="PATCH", path="/configmaps/solo")) == 3
+
+
+def test_a_kind_we_may_not_list_is_still_diffed_object_by_object(client: KubeClient, kubesim: Any) -> None:
+    reconcile(client, app(), dag_id=DAG_ID)
+    kubesim.fail(method="GET", path=r"^/api/v1/configmaps\?", code=403, count=None)
+    kubesim.fail(method="GET", path=r"^/api/v1/namespaces/shop/configmaps\?", code=403, count=None)
+    result = reconcile(client, app(conf="changed\n"), dag_id=DAG_ID)
+    assert [str(c.ref) for c in result.changes.with_action(Action.CONFIGURED)] == ["ConfigMap/shop/cfg"]
