@@ -20,10 +20,19 @@ MEMBER = "."
 
 # Paths a manager never owns (structured-merge-diff's stripMeta set).
 _STRIP_TOP = ("f:apiVersion", "f:kind")
-_STRIP_META = frozenset({
-    "f:name", "f:namespace", "f:creationTimestamp", "f:selfLink", "f:uid", "f:clusterName",
-    "f:generation", "f:managedFields", "f:resourceVersion",
-})
+_STRIP_META = frozenset(
+    {
+        "f:name",
+        "f:namespace",
+        "f:creationTimestamp",
+        "f:selfLink",
+        "f:uid",
+        "f:clusterName",
+        "f:generation",
+        "f:managedFields",
+        "f:resourceVersion",
+    }
+)
 
 
 def _leaf() -> FieldSet:
@@ -34,8 +43,16 @@ def _jv(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
 
 
-def item_pe(item: Any, lt: str, keys: tuple[str, ...], defaults: dict[str, Any], index: int,
-            *, strict: bool, path: Path) -> str:
+def item_pe(
+    item: Any,
+    lt: str,
+    keys: tuple[str, ...],
+    defaults: dict[str, Any],
+    index: int,
+    *,
+    strict: bool,
+    path: Path,
+) -> str:
     """The path element of a list item: ``k:{...}`` for list-maps, ``v:...`` for sets."""
     if lt == "set":
         if isinstance(item, (dict, list)):
@@ -60,7 +77,9 @@ def item_pe(item: Any, lt: str, keys: tuple[str, ...], defaults: dict[str, Any],
         elif strict:
             raise PatchError(
                 f".{'.'.join(path)}: element {index}: associative list with keys has an element that omits "
-                f'key field "{k}" (and doesn\'t have default value)', field=".".join(path))
+                f'key field "{k}" (and doesn\'t have default value)',
+                field=".".join(path),
+            )
     if not key:
         return f"i:{index}"
     try:
@@ -91,8 +110,9 @@ def list_pes(items: list[Any], path: Path, schema: Schema, *, strict: bool) -> l
         seen: set[str] = set()
         for pe in pes:
             if pe in seen:
-                raise PatchError(f".{'.'.join(path)}: duplicate entries for key {pe_string(pe)}",
-                                 field=".".join(path))
+                raise PatchError(
+                    f".{'.'.join(path)}: duplicate entries for key {pe_string(pe)}", field=".".join(path)
+                )
             seen.add(pe)
     return pes
 
@@ -151,8 +171,16 @@ def compare(old: dict[str, Any], new: dict[str, Any], schema: Schema) -> tuple[F
     return strip(added), strip(modified), strip(removed)
 
 
-def _cmp_map(old: dict[str, Any], new: dict[str, Any], path: Path, schema: Schema,
-             a: FieldSet, m: FieldSet, r: FieldSet, typed: bool) -> None:
+def _cmp_map(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    path: Path,
+    schema: Schema,
+    a: FieldSet,
+    m: FieldSet,
+    r: FieldSet,
+    typed: bool,
+) -> None:
     for k, nv in new.items():
         cpath = (*path, k)
         if k in old:
@@ -164,8 +192,9 @@ def _cmp_map(old: dict[str, Any], new: dict[str, Any], path: Path, schema: Schem
             _whole(ov, (*path, k), "f:" + k, schema, r, typed)
 
 
-def _cmp_value(ov: Any, nv: Any, path: Path, pe: str, schema: Schema,
-               a: FieldSet, m: FieldSet, r: FieldSet, typed: bool) -> None:
+def _cmp_value(
+    ov: Any, nv: Any, path: Path, pe: str, schema: Schema, a: FieldSet, m: FieldSet, r: FieldSet, typed: bool
+) -> None:
     to, tn = type(ov), type(nv)
     if to is dict and tn is dict and not schema.is_atomic_map(path):
         sa: FieldSet = {}
@@ -185,8 +214,9 @@ def _cmp_value(ov: Any, nv: Any, path: Path, pe: str, schema: Schema,
         m[pe] = _leaf()
 
 
-def _cmp_list(ov: list[Any], nv: list[Any], path: Path, pe: str, schema: Schema,
-              a: FieldSet, m: FieldSet, r: FieldSet) -> None:
+def _cmp_list(
+    ov: list[Any], nv: list[Any], path: Path, pe: str, schema: Schema, a: FieldSet, m: FieldSet, r: FieldSet
+) -> None:
     lt = schema.list_type(path)[0]
     ope = list_pes(ov, path, schema, strict=False)
     npe = list_pes(nv, path, schema, strict=False)
@@ -220,7 +250,9 @@ def _attach(parent: FieldSet, pe: str, child: FieldSet) -> None:
             parent[pe] = union(existing, child)
 
 
-def _whole(v: Any, path: Path, pe: str, schema: Schema, out: FieldSet, typed: bool, item_of: str = "") -> None:
+def _whole(
+    v: Any, path: Path, pe: str, schema: Schema, out: FieldSet, typed: bool, item_of: str = ""
+) -> None:
     """Every path of a value that exists on one side only (structured-merge-diff marks each node)."""
     if item_of == "set" or (item_of and (type(v) is not dict or schema.items_atomic(path))):
         out[pe] = _leaf()

@@ -26,13 +26,17 @@ class Entry:
     subresource: str
     time: str | None
     fields: fs.FieldSet
-    raw: dict[str, Any] | None = field(default=None)   # the stored entry, reused when unchanged
+    raw: dict[str, Any] | None = field(default=None)  # the stored entry, reused when unchanged
     changed: bool = False
 
     @property
     def key(self) -> tuple[str, str, str, str]:
-        return (self.manager, self.operation, self.subresource,
-                self.api_version if self.operation == "Update" else "")
+        return (
+            self.manager,
+            self.operation,
+            self.subresource,
+            self.api_version if self.operation == "Update" else "",
+        )
 
 
 def decode_entries(entries: Any) -> list[Entry] | None:
@@ -43,15 +47,24 @@ def decode_entries(entries: Any) -> list[Entry] | None:
     for raw in entries:
         if not isinstance(raw, dict) or raw.get("fieldsType", "FieldsV1") != "FieldsV1":
             return None
-        if not all(isinstance(raw.get(k) or "", str) for k in ("manager", "operation", "apiVersion",
-                                                                 "subresource", "time")):
+        if not all(
+            isinstance(raw.get(k) or "", str)
+            for k in ("manager", "operation", "apiVersion", "subresource", "time")
+        ):
             return None
         try:
             fields = fs.decode(raw.get("fieldsV1") or {})
         except ValueError:
             return None
-        e = Entry(str(raw.get("manager", "")), str(raw.get("operation", "")), str(raw.get("apiVersion", "")),
-                   str(raw.get("subresource", "")), raw.get("time"), fields, raw)
+        e = Entry(
+            str(raw.get("manager", "")),
+            str(raw.get("operation", "")),
+            str(raw.get("apiVersion", "")),
+            str(raw.get("subresource", "")),
+            raw.get("time"),
+            fields,
+            raw,
+        )
         if not e.manager and not e.operation and not fields:
             continue
         prev = out.get(e.key)
@@ -109,12 +122,11 @@ def with_managed(obj: dict[str, Any], mf: list[dict[str, Any]] | None) -> dict[s
     if md is None:
         md = obj["metadata"] = {}
     elif not isinstance(md, dict):
-        return obj   # invalid object: validation reports it
+        return obj  # invalid object: validation reports it
     md.pop("managedFields", None)
     if mf:
         md["managedFields"] = mf
     return obj
-
 
 
 def cap_update_managers(entries: list[Entry]) -> list[Entry]:

@@ -216,7 +216,7 @@ class Schema:
             return False
         parent = _crd_node(self._crd, path[:-1])
         if parent is None:
-            return True   # below preserved unknown fields: everything is deduced, nothing declared
+            return True  # below preserved unknown fields: everything is deduced, nothing declared
         while parent.get("type") == "array" and isinstance(parent.get("items"), dict):
             parent = parent["items"]
         props = parent.get("properties")
@@ -304,12 +304,29 @@ _BUILTIN_CACHE: dict[tuple[str, str], Schema] = {}
 _CRD_CACHE: dict[tuple[str, str], tuple[dict[str, Any], Schema]] = {}
 
 
-_BUILTIN_GROUPS = frozenset({
-    "", "apps", "batch", "networking.k8s.io", "rbac.authorization.k8s.io", "policy", "autoscaling",
-    "storage.k8s.io", "apiextensions.k8s.io", "admissionregistration.k8s.io", "coordination.k8s.io",
-    "events.k8s.io", "discovery.k8s.io", "scheduling.k8s.io", "node.k8s.io", "certificates.k8s.io",
-    "flowcontrol.apiserver.k8s.io", "apiregistration.k8s.io", "resource.k8s.io",
-})
+_BUILTIN_GROUPS = frozenset(
+    {
+        "",
+        "apps",
+        "batch",
+        "networking.k8s.io",
+        "rbac.authorization.k8s.io",
+        "policy",
+        "autoscaling",
+        "storage.k8s.io",
+        "apiextensions.k8s.io",
+        "admissionregistration.k8s.io",
+        "coordination.k8s.io",
+        "events.k8s.io",
+        "discovery.k8s.io",
+        "scheduling.k8s.io",
+        "node.k8s.io",
+        "certificates.k8s.io",
+        "flowcontrol.apiserver.k8s.io",
+        "apiregistration.k8s.io",
+        "resource.k8s.io",
+    }
+)
 
 
 def schema_for(group: str, kind: str, openapi_schema: dict[str, Any] | None = None) -> Schema:

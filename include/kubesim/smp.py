@@ -117,7 +117,7 @@ def _merge_map(orig: dict[str, Any], patch: dict[str, Any], path: Path, schema: 
     handled: set[str] = set()
     for key, order in patch.items():
         if key.startswith(_ORDER):
-            field = key[len(_ORDER):]
+            field = key[len(_ORDER) :]
             _merge_with_order(orig, patch, field, order, path, schema)
             handled.add(field)
 
@@ -126,7 +126,7 @@ def _merge_map(orig: dict[str, Any], patch: dict[str, Any], path: Path, schema: 
             continue
         is_delete = False
         if key.startswith(_DELETE_PRIMITIVE):
-            key = key[len(_DELETE_PRIMITIVE):]
+            key = key[len(_DELETE_PRIMITIVE) :]
             is_delete = True
             if not isinstance(pv, list):
                 raise _fail("invalid patch format of primitive list", (*path, key), 400)
@@ -179,15 +179,23 @@ def _new_value(pv: Any, path: Path, schema: Schema) -> Any:
 def _clean(value: Any) -> Any:
     """Copy of a patch value with nulls in maps and directive keys/elements removed."""
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()
-                if v is not None and not (k.startswith("$") and (k in (_DIRECTIVE, _RETAIN) or k.startswith((_ORDER, _DELETE_PRIMITIVE))))}
+        return {
+            k: _clean(v)
+            for k, v in value.items()
+            if v is not None
+            and not (
+                k.startswith("$")
+                and (k in (_DIRECTIVE, _RETAIN) or k.startswith((_ORDER, _DELETE_PRIMITIVE)))
+            )
+        }
     if isinstance(value, list):
         return [_clean(v) for v in value if not (isinstance(v, dict) and _DIRECTIVE in v)]
     return value
 
 
-def _merge_list_handler(orig: list[Any], patch: list[Any], path: Path, meta: PatchMeta, is_delete: bool,
-                        schema: Schema) -> list[Any]:
+def _merge_list_handler(
+    orig: list[Any], patch: list[Any], path: Path, meta: PatchMeta, is_delete: bool, schema: Schema
+) -> list[Any]:
     if meta.strategy == "merge" or is_delete:
         return _merge_list(orig, patch, path, meta.merge_key, is_delete, schema)
     return [_clean(x) for x in patch]
@@ -206,8 +214,9 @@ def _element_kind(path: Path, *lists: list[Any]) -> str:
     return kind
 
 
-def _merge_list(orig: list[Any], patch: list[Any], path: Path, merge_key: str, is_delete: bool,
-                schema: Schema) -> list[Any]:
+def _merge_list(
+    orig: list[Any], patch: list[Any], path: Path, merge_key: str, is_delete: bool, schema: Schema
+) -> list[Any]:
     if not orig and not patch:
         return orig
     kind = _element_kind(path, orig, patch)
@@ -280,13 +289,21 @@ def _index(order: list[Any], item: Any, merge_key: str) -> int:
     return -1
 
 
-def _normalize_order(patch_items: list[Any], server_only: list[Any], patch_order: list[Any],
-                     server_order: list[Any], merge_key: str) -> list[Any]:
+def _normalize_order(
+    patch_items: list[Any],
+    server_only: list[Any],
+    patch_order: list[Any],
+    server_order: list[Any],
+    merge_key: str,
+) -> list[Any]:
     """Patch items in patch order, server-only items in live order, interleaved by the live order."""
     big = len(patch_order) + len(server_order) + 1
-    patch_items = sorted(patch_items, key=lambda x: (i if (i := _index(patch_order, x, merge_key)) >= 0 else big))
-    server_only = sorted(server_only,
-                         key=lambda x: (i if (i := _index(server_order, x, merge_key)) >= 0 else big))
+    patch_items = sorted(
+        patch_items, key=lambda x: i if (i := _index(patch_order, x, merge_key)) >= 0 else big
+    )
+    server_only = sorted(
+        server_only, key=lambda x: i if (i := _index(server_order, x, merge_key)) >= 0 else big
+    )
     out: list[Any] = []
     i = j = 0
     left, right = server_only, patch_items
@@ -309,8 +326,9 @@ def _normalize_order(patch_items: list[Any], server_only: list[Any], patch_order
     return out
 
 
-def _merge_with_order(orig: dict[str, Any], patch: dict[str, Any], field: str, order: Any, path: Path,
-                      schema: Schema) -> None:
+def _merge_with_order(
+    orig: dict[str, Any], patch: dict[str, Any], field: str, order: Any, path: Path, schema: Schema
+) -> None:
     """``$setElementOrder/<field>``: merge the list, then order it as the directive says."""
     cpath = (*path, field)
     if not isinstance(order, list):
@@ -328,7 +346,9 @@ def _merge_with_order(orig: dict[str, Any], patch: dict[str, Any], field: str, o
             if isinstance(item, dict) and _DIRECTIVE in item:
                 continue
             if _index(order, item, merge_key) < 0:
-                raise _fail(f"error when building the order list: {item} is not in the $setElementOrder list", cpath)
+                raise _fail(
+                    f"error when building the order list: {item} is not in the $setElementOrder list", cpath
+                )
     if found_o and not found_p:
         merged = ov
     elif found_p and not found_o:

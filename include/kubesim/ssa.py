@@ -25,16 +25,24 @@ from kubesim.smp import PatchError, jcopy
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 BEFORE_FIRST_APPLY = "before-first-apply"
-_SYSTEM_META = frozenset({
-    "uid", "resourceVersion", "generation", "creationTimestamp", "selfLink", "managedFields",
-    "deletionTimestamp", "deletionGracePeriodSeconds",
-})
+_SYSTEM_META = frozenset(
+    {
+        "uid",
+        "resourceVersion",
+        "generation",
+        "creationTimestamp",
+        "selfLink",
+        "managedFields",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+    }
+)
 
 
 @dataclass(frozen=True)
 class Conflict:
     manager: str
-    field: str                 # as in a real API server's message, e.g. ".spec.replicas"
+    field: str  # as in a real API server's message, e.g. ".spec.replicas"
     operation: str = "Apply"
     api_version: str = ""
     subresource: str = ""
@@ -69,15 +77,26 @@ class ApplyConflict(Exception):
 
     @property
     def causes(self) -> list[dict[str, str]]:
-        return [{"type": "FieldManagerConflict", "message": f"conflict with {x.describe()}", "field": x.field}
-                for x in self.conflicts]
+        return [
+            {"type": "FieldManagerConflict", "message": f"conflict with {x.describe()}", "field": x.field}
+            for x in self.conflicts
+        ]
 
 
 # --- Apply -----------------------------------------------------------------------------------------
 
 
-def apply(live: dict | None, config: dict, *, manager: str, force: bool, schema: Schema,
-          api_version: str, now: str, subresource: str = "") -> dict:
+def apply(
+    live: dict | None,
+    config: dict,
+    *,
+    manager: str,
+    force: bool,
+    schema: Schema,
+    api_version: str,
+    now: str,
+    subresource: str = "",
+) -> dict:
     """Merge ``config`` into ``live`` as ``manager`` (operation Apply); create when ``live`` is None.
 
     Returns a new object with metadata.managedFields updated. When nothing changes the result equals
@@ -92,8 +111,12 @@ def apply(live: dict | None, config: dict, *, manager: str, force: bool, schema:
         config_set = fs.object_set(clean, schema, strict=True)
     except PatchError as exc:
         group_version = api_version if "/" in api_version else "/" + api_version
-        raise PatchError(f"failed to create typed patch object ({group_version}, Kind={config.get('kind', '')}): "
-                         f"{exc.message}", field=exc.field, code=500) from None
+        raise PatchError(
+            f"failed to create typed patch object ({group_version}, Kind={config.get('kind', '')}): "
+            f"{exc.message}",
+            field=exc.field,
+            code=500,
+        ) from None
     live_body = mfs.body(live)
     original_mf = _meta(live).get("managedFields")
     entries = mfs.decode_entries(original_mf) if original_mf else []
@@ -103,7 +126,9 @@ def apply(live: dict | None, config: dict, *, manager: str, force: bool, schema:
         before = fs.compare({}, live_body, schema)
         before_set = fs.union(before[0], before[1])
         if before_set:
-            entries = [mfs.Entry(BEFORE_FIRST_APPLY, "Update", api_version, "", now, before_set, changed=True)]
+            entries = [
+                mfs.Entry(BEFORE_FIRST_APPLY, "Update", api_version, "", now, before_set, changed=True)
+            ]
 
     me = mfs.Entry(manager, "Apply", api_version, subresource, None, config_set, changed=True)
     mine = next((e for e in entries if e.key == me.key), None)
@@ -226,8 +251,16 @@ def _set_last_applied(merged: dict[str, Any], config: dict[str, Any]) -> None:
 # --- Update ----------------------------------------------------------------------------------------
 
 
-def track_update(old: dict | None, new: dict, *, manager: str, schema: Schema,
-                 api_version: str, now: str, subresource: str = "") -> dict:
+def track_update(
+    old: dict | None,
+    new: dict,
+    *,
+    manager: str,
+    schema: Schema,
+    api_version: str,
+    now: str,
+    subresource: str = "",
+) -> dict:
     """Record a POST/PUT/non-apply PATCH by ``manager`` (operation Update) in ``new``'s managedFields.
 
     The manager takes every field it added or changed, from whoever owned it; fields it removed are

@@ -108,7 +108,9 @@ def _merge_list(lhs: list[Any], rhs: list[Any], path: Path, schema: Schema, lt: 
 # --- prune -----------------------------------------------------------------------------------------
 
 
-def prune_map(node: dict[str, Any], last: fs.FieldSet, owned: fs.FieldSet, path: Path, schema: Schema) -> None:
+def prune_map(
+    node: dict[str, Any], last: fs.FieldSet, owned: fs.FieldSet, path: Path, schema: Schema
+) -> None:
     """Remove what the applier owned last time, no longer applies, and nobody else owns."""
     for k in list(node):
         pe = "f:" + k

@@ -24,34 +24,76 @@ def deployment(replicas: int | None = 3, image: str = "nginx:1.25", **extra_spec
     if replicas is not None:
         spec["replicas"] = replicas
     spec.update(extra_spec)
-    return {"apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": {"name": "web", "namespace": "default"}, "spec": spec}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": spec,
+    }
 
 
 def partial(spec: dict[str, Any], **meta: Any) -> dict[str, Any]:
-    return {"apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": {"name": "web", "namespace": "default", **meta}, "spec": spec}
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "default", **meta},
+        "spec": spec,
+    }
 
 
 def configmap(data: dict[str, str], **meta: Any) -> dict[str, Any]:
-    return {"apiVersion": "v1", "kind": "ConfigMap",
-            "metadata": {"name": "test-cm", "namespace": "default", **meta}, "data": data}
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {"name": "test-cm", "namespace": "default", **meta},
+        "data": data,
+    }
 
 
-def do_apply(live: dict[str, Any] | None, config: dict[str, Any], manager: str, *, force: bool = False,
-             schema: Any = DEPLOY, now: str = "2026-11-26T10:00:00Z", subresource: str = "") -> dict[str, Any]:
+def do_apply(
+    live: dict[str, Any] | None,
+    config: dict[str, Any],
+    manager: str,
+    *,
+    force: bool = False,
+    schema: Any = DEPLOY,
+    now: str = "2026-11-26T10:00:00Z",
+    subresource: str = "",
+) -> dict[str, Any]:
     api_version = config.get("apiVersion", "v1")
     before = copy.deepcopy(live)
-    out = ssa.apply(live, copy.deepcopy(config), manager=manager, force=force, schema=schema,
-                    api_version=api_version, now=now, subresource=subresource)
+    out = ssa.apply(
+        live,
+        copy.deepcopy(config),
+        manager=manager,
+        force=force,
+        schema=schema,
+        api_version=api_version,
+        now=now,
+        subresource=subresource,
+    )
     assert live == before, "apply must not mutate the live object"
     return out
 
 
-def do_update(old: dict[str, Any] | None, new: dict[str, Any], manager: str, *, schema: Any = DEPLOY,
-              now: str = "2026-11-26T11:00:00Z", subresource: str = "") -> dict[str, Any]:
-    return ssa.track_update(old, new, manager=manager, schema=schema, api_version=new.get("apiVersion", "v1"),
-                            now=now, subresource=subresource)
+def do_update(
+    old: dict[str, Any] | None,
+    new: dict[str, Any],
+    manager: str,
+    *,
+    schema: Any = DEPLOY,
+    now: str = "2026-11-26T11:00:00Z",
+    subresource: str = "",
+) -> dict[str, Any]:
+    return ssa.track_update(
+        old,
+        new,
+        manager=manager,
+        schema=schema,
+        api_version=new.get("apiVersion", "v1"),
+        now=now,
+        subresource=subresource,
+    )
 
 
 def entries(obj: dict[str, Any]) -> list[dict[str, Any]]:

@@ -23,7 +23,12 @@ TEMPLATE = ("spec", "template", "spec")
         ("", "Pod", ("spec", "tolerations"), ("atomic", ())),
         ("", "Pod", ("spec", "containers", "args"), ("atomic", ())),
         ("", "Service", ("spec", "ports"), ("map", ("port", "protocol"))),
-        ("batch", "CronJob", ("spec", "jobTemplate", "spec", "template", "spec", "containers"), ("map", ("name",))),
+        (
+            "batch",
+            "CronJob",
+            ("spec", "jobTemplate", "spec", "template", "spec", "containers"),
+            ("map", ("name",)),
+        ),
         ("apps", "Deployment", ("status", "conditions"), ("map", ("type",))),
         ("batch", "Job", ("status", "conditions"), ("atomic", ())),
         ("", "ConfigMap", ("metadata", "finalizers"), ("set", ())),
@@ -69,19 +74,40 @@ CRD = {
         "spec": {
             "type": "object",
             "properties": {
-                "ports": {"type": "array", "x-kubernetes-list-type": "map",
-                          "x-kubernetes-list-map-keys": ["port", "protocol"],
-                          "items": {"type": "object", "properties": {
-                              "port": {"type": "integer"}, "protocol": {"type": "string", "default": "TCP"}}}},
+                "ports": {
+                    "type": "array",
+                    "x-kubernetes-list-type": "map",
+                    "x-kubernetes-list-map-keys": ["port", "protocol"],
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "port": {"type": "integer"},
+                            "protocol": {"type": "string", "default": "TCP"},
+                        },
+                    },
+                },
                 "tags": {"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}},
                 "plain": {"type": "array", "items": {"type": "string"}},
                 "sel": {"type": "object", "x-kubernetes-map-type": "atomic"},
-                "byName": {"type": "object", "additionalProperties": {
-                    "type": "object", "properties": {"xs": {"type": "array", "x-kubernetes-list-type": "set"}}}},
+                "byName": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object",
+                        "properties": {"xs": {"type": "array", "x-kubernetes-list-type": "set"}},
+                    },
+                },
             },
         },
-        "status": {"type": "object", "properties": {"conditions": {
-            "type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["type"]}}},
+        "status": {
+            "type": "object",
+            "properties": {
+                "conditions": {
+                    "type": "array",
+                    "x-kubernetes-list-type": "map",
+                    "x-kubernetes-list-map-keys": ["type"],
+                }
+            },
+        },
     },
 }
 
@@ -98,15 +124,22 @@ def test_crd_markers() -> None:
     assert s.list_type(("status", "conditions")) == ("map", ("type",))
     assert s.is_atomic_map(("spec", "sel"))
     assert not s.is_atomic_map(("spec", "byName"))
-    assert s.list_type(("metadata", "finalizers")) == ("set", ())     # ObjectMeta keeps its own rules
+    assert s.list_type(("metadata", "finalizers")) == ("set", ())  # ObjectMeta keeps its own rules
     assert not s.supports_strategic_merge
 
 
 def test_crd_schema_is_cached_until_it_changes() -> None:
     a = schema_for("example.com", "Cached", CRD)
     assert schema_for("example.com", "Cached", CRD) is a
-    changed = {**CRD, "properties": {"spec": {"type": "object", "properties": {
-        "ports": {"type": "array", "x-kubernetes-list-type": "set"}}}}}
+    changed = {
+        **CRD,
+        "properties": {
+            "spec": {
+                "type": "object",
+                "properties": {"ports": {"type": "array", "x-kubernetes-list-type": "set"}},
+            }
+        },
+    }
     b = schema_for("example.com", "Cached", changed)
     assert b is not a
     assert b.list_type(("spec", "ports")) == ("set", ())

@@ -15,8 +15,12 @@ SVC = schema_for("", "Service")
 
 
 def pod(*containers: dict, **spec: object) -> dict:
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
-            "spec": {"containers": list(containers), **spec}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "p"},
+        "spec": {"containers": list(containers), **spec},
+    }
 
 
 def smp(original: dict, patch: dict, schema: object = POD) -> dict:
@@ -46,11 +50,24 @@ def test_new_items_go_before_server_only_items_without_an_order_directive() -> N
 
 def test_nested_lists_merge_with_their_own_keys() -> None:
     """Built-in merge keys: env by name, ports by containerPort, volumeMounts by mountPath."""
-    c = {"name": "nginx", "env": [{"name": "A", "value": "1"}], "ports": [{"containerPort": 80}],
-         "volumeMounts": [{"mountPath": "/a", "name": "v"}]}
-    patch = {"spec": {"containers": [{"name": "nginx", "env": [{"name": "A", "value": "2"}],
-                                      "ports": [{"containerPort": 80, "name": "http"}],
-                                      "volumeMounts": [{"mountPath": "/b", "name": "w"}]}]}}
+    c = {
+        "name": "nginx",
+        "env": [{"name": "A", "value": "1"}],
+        "ports": [{"containerPort": 80}],
+        "volumeMounts": [{"mountPath": "/a", "name": "v"}],
+    }
+    patch = {
+        "spec": {
+            "containers": [
+                {
+                    "name": "nginx",
+                    "env": [{"name": "A", "value": "2"}],
+                    "ports": [{"containerPort": 80, "name": "http"}],
+                    "volumeMounts": [{"mountPath": "/b", "name": "w"}],
+                }
+            ]
+        }
+    }
     out = smp(pod(c), patch)["spec"]["containers"][0]
     assert out["env"] == [{"name": "A", "value": "2"}]
     assert out["ports"] == [{"containerPort": 80, "name": "http"}]
@@ -67,8 +84,10 @@ def test_service_ports_merge_by_port() -> None:
 def test_lists_without_a_strategy_are_replaced() -> None:
     """strategic-merge-patch.md "deleteFromPrimitiveList": replace is the default list strategy
     (args, tolerations)."""
-    out = smp(pod({"name": "c", "args": ["a", "b"]}, tolerations=[{"key": "x"}]),
-              {"spec": {"containers": [{"name": "c", "args": ["z"]}], "tolerations": [{"key": "y"}]}})
+    out = smp(
+        pod({"name": "c", "args": ["a", "b"]}, tolerations=[{"key": "x"}]),
+        {"spec": {"containers": [{"name": "c", "args": ["z"]}], "tolerations": [{"key": "y"}]}},
+    )
     assert out["spec"]["containers"][0]["args"] == ["z"]
     assert out["spec"]["tolerations"] == [{"key": "y"}]
 
@@ -87,8 +106,10 @@ def test_replace_directive_on_a_list_of_maps() -> None:
 
 def test_delete_directive_on_a_list_of_maps_deletes_every_match() -> None:
     """strategic-merge-patch.md "delete Directive" → "List of Maps"."""
-    out = smp(pod(NGINX, {"name": "log-tailer"}, {"name": "log-tailer", "image": "dup"}),
-              {"spec": {"containers": [{"$patch": "delete", "name": "log-tailer"}]}})
+    out = smp(
+        pod(NGINX, {"name": "log-tailer"}, {"name": "log-tailer", "image": "dup"}),
+        {"spec": {"containers": [{"$patch": "delete", "name": "log-tailer"}]}},
+    )
     assert out["spec"]["containers"] == [NGINX]
 
 
@@ -113,7 +134,8 @@ def test_finalizers_merge_as_a_set_and_delete_from_primitive_list() -> None:
     """strategic-merge-patch.md "deleteFromPrimitiveList Directive" (finalizers a, b, c)."""
     obj = {"metadata": {"finalizers": ["a", "b", "c"]}}
     assert smp(obj, {"metadata": {"$deleteFromPrimitiveList/finalizers": ["b", "c"]}})["metadata"] == {
-        "finalizers": ["a"]}
+        "finalizers": ["a"]
+    }
     merged = smp(obj, {"metadata": {"finalizers": ["c", "d"]}})["metadata"]["finalizers"]
     assert sorted(merged) == ["a", "b", "c", "d"]
 
@@ -126,16 +148,24 @@ def test_set_element_order_on_primitives_and_maps() -> None:
     p = pod({"name": "a"}, {"name": "b"}, {"name": "c"})
     out = smp(p, {"spec": {"$setElementOrder/containers": [{"name": "b"}, {"name": "c"}, {"name": "a"}]}})
     assert [c["name"] for c in out["spec"]["containers"]] == ["b", "c", "a"]
-    out = smp(p, {"spec": {"$setElementOrder/containers": [{"name": "a"}, {"name": "b"}, {"name": "c"},
-                                                            {"name": "d"}],
-                           "containers": [{"name": "d", "image": "new"}]}})
+    out = smp(
+        p,
+        {
+            "spec": {
+                "$setElementOrder/containers": [{"name": "a"}, {"name": "b"}, {"name": "c"}, {"name": "d"}],
+                "containers": [{"name": "d", "image": "new"}],
+            }
+        },
+    )
     assert [c["name"] for c in out["spec"]["containers"]] == ["a", "b", "c", "d"]
 
 
 def test_retain_keys_clears_fields_not_listed() -> None:
     """strategic-merge-patch.md "retainKeys Directive" (the union example)."""
-    out = smp({"union": {"foo": "a", "other": "b"}},
-              {"union": {"$retainKeys": ["another", "bar"], "another": "d", "bar": "c"}})
+    out = smp(
+        {"union": {"foo": "a", "other": "b"}},
+        {"union": {"$retainKeys": ["another", "bar"], "another": "d", "bar": "c"}},
+    )
     assert out == {"union": {"another": "d", "bar": "c"}}
     with pytest.raises(PatchError):
         smp({"union": {}}, {"union": {"$retainKeys": ["a"], "b": 1}})
@@ -144,15 +174,23 @@ def test_retain_keys_clears_fields_not_listed() -> None:
 def test_retain_keys_inside_a_volume_switches_its_source() -> None:
     """Volumes are ``merge,retainKeys``: kubectl's patch replaces one volume source by another."""
     p = pod(NGINX, volumes=[{"name": "v", "emptyDir": {}}])
-    out = smp(p, {"spec": {"volumes": [{"name": "v", "$retainKeys": ["configMap", "name"],
-                                        "configMap": {"name": "cm"}}]}})
+    out = smp(
+        p,
+        {
+            "spec": {
+                "volumes": [{"name": "v", "$retainKeys": ["configMap", "name"], "configMap": {"name": "cm"}}]
+            }
+        },
+    )
     assert out["spec"]["volumes"] == [{"name": "v", "configMap": {"name": "cm"}}]
 
 
 def test_null_deletes_a_field_and_nulls_inside_new_values_vanish() -> None:
     """JSON-merge-patch semantics that strategic merge patch keeps: ``null`` deletes."""
-    out = smp(pod(NGINX, restartPolicy="Always"),
-              {"spec": {"restartPolicy": None, "nodeSelector": {"a": "1", "b": None}}})
+    out = smp(
+        pod(NGINX, restartPolicy="Always"),
+        {"spec": {"restartPolicy": None, "nodeSelector": {"a": "1", "b": None}}},
+    )
     assert "restartPolicy" not in out["spec"]
     assert out["spec"]["nodeSelector"] == {"a": "1"}
 
@@ -164,14 +202,26 @@ def test_missing_merge_key_is_an_error() -> None:
 
 def test_json_merge_patch_rfc7386_examples() -> None:
     """RFC 7386 section 3 example: members merge, null removes, arrays replace."""
-    target = {"title": "Goodbye!", "author": {"givenName": "John", "familyName": "Doe"},
-              "tags": ["example", "sample"], "content": "This will be unchanged"}
-    patch = {"title": "Hello!", "phoneNumber": "+01-123-456-7890", "author": {"familyName": None},
-             "tags": ["example"]}
+    target = {
+        "title": "Goodbye!",
+        "author": {"givenName": "John", "familyName": "Doe"},
+        "tags": ["example", "sample"],
+        "content": "This will be unchanged",
+    }
+    patch = {
+        "title": "Hello!",
+        "phoneNumber": "+01-123-456-7890",
+        "author": {"familyName": None},
+        "tags": ["example"],
+    }
     before = copy.deepcopy(target)
     assert json_merge_patch(target, patch) == {
-        "title": "Hello!", "author": {"givenName": "John"}, "tags": ["example"],
-        "content": "This will be unchanged", "phoneNumber": "+01-123-456-7890"}
+        "title": "Hello!",
+        "author": {"givenName": "John"},
+        "tags": ["example"],
+        "content": "This will be unchanged",
+        "phoneNumber": "+01-123-456-7890",
+    }
     assert target == before
     assert json_merge_patch({"a": [{"b": "c"}]}, {"a": [1]}) == {"a": [1]}
     assert json_merge_patch({"e": None}, {"a": {"bb": {"ccc": None}}}) == {"e": None, "a": {"bb": {}}}
@@ -193,4 +243,7 @@ def test_errors_carry_the_status_code_a_real_server_answers() -> None:
     assert (err.value.code, err.value.message) == (422, "patch content doesn't match retainKeys list")
     with pytest.raises(PatchError) as err:
         smp(pod(NGINX), {"spec": {"containers": [{"image": "x"}]}})
-    assert (err.value.code, err.value.message) == (500, "map: map[image:x] does not contain declared merge key: name")
+    assert (err.value.code, err.value.message) == (
+        500,
+        "map: map[image:x] does not contain declared merge key: name",
+    )

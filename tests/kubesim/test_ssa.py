@@ -33,17 +33,28 @@ def test_apply_creates_the_object_when_absent() -> None:
     e = entry(obj, "kubectl")
     assert e is not None
     assert (e["operation"], e["apiVersion"], e["fieldsType"], e["time"]) == (
-        "Apply", "apps/v1", "FieldsV1", "2026-11-26T10:00:00Z")
+        "Apply",
+        "apps/v1",
+        "FieldsV1",
+        "2026-11-26T10:00:00Z",
+    )
 
 
 def test_managed_fields_record_matches_the_documented_example() -> None:
     """Docs "Field management" → "Example": the FieldsV1 record of an applied ConfigMap."""
-    obj = do_apply(None, configmap({"key": "some value"}, labels={"test-label": "test"}), "kubectl", schema=CM)
-    assert entries(obj) == [{
-        "manager": "kubectl", "operation": "Apply", "apiVersion": "v1", "time": "2026-11-26T10:00:00Z",
-        "fieldsType": "FieldsV1",
-        "fieldsV1": {"f:data": {"f:key": {}}, "f:metadata": {"f:labels": {"f:test-label": {}}}},
-    }]
+    obj = do_apply(
+        None, configmap({"key": "some value"}, labels={"test-label": "test"}), "kubectl", schema=CM
+    )
+    assert entries(obj) == [
+        {
+            "manager": "kubectl",
+            "operation": "Apply",
+            "apiVersion": "v1",
+            "time": "2026-11-26T10:00:00Z",
+            "fieldsType": "FieldsV1",
+            "fieldsV1": {"f:data": {"f:key": {}}, "f:metadata": {"f:labels": {"f:test-label": {}}}},
+        }
+    ]
 
 
 def test_applier_owns_exactly_its_configuration() -> None:
@@ -51,8 +62,8 @@ def test_applier_owns_exactly_its_configuration() -> None:
     obj = do_apply(None, deployment(), "kubectl")
     assert owns(obj, "kubectl", "f:spec", "f:replicas")
     assert owns(obj, "kubectl", *C0, "f:image")
-    assert owns(obj, "kubectl", "f:spec", "f:selector")          # LabelSelector is an atomic struct
-    assert not owns(obj, "kubectl", "f:metadata", "f:name")       # identity is never owned
+    assert owns(obj, "kubectl", "f:spec", "f:selector")  # LabelSelector is an atomic struct
+    assert not owns(obj, "kubectl", "f:metadata", "f:name")  # identity is never owned
     again = do_apply(obj, deployment(replicas=None), "kubectl")
     assert not owns(again, "kubectl", "f:spec", "f:replicas")
 
@@ -77,8 +88,9 @@ def test_field_dropped_from_config_stays_when_another_applier_owns_it() -> None:
 def test_field_dropped_from_config_stays_disowned_when_an_update_manager_owns_it() -> None:
     """Docs "Field management": the check covers every other field manager, Update ones included."""
     obj = do_apply(None, deployment(), "kubectl")
-    obj = do_update(obj, mutated(obj, lambda o: o["metadata"].setdefault("labels", {}).update(team="a")),
-                    "kubectl-label")
+    obj = do_update(
+        obj, mutated(obj, lambda o: o["metadata"].setdefault("labels", {}).update(team="a")), "kubectl-label"
+    )
     labelled = deployment()
     labelled["metadata"]["labels"] = {"team": "a"}
     obj = do_apply(obj, labelled, "kubectl")
@@ -106,7 +118,8 @@ def test_conflict_names_the_field_and_the_manager() -> None:
     assert [(c.manager, c.field) for c in err.value.conflicts] == [("kubectl", ".spec.replicas")]
     assert err.value.message == 'Apply failed with 1 conflict: conflict with "kubectl": .spec.replicas'
     assert err.value.causes == [
-        {"type": "FieldManagerConflict", "message": 'conflict with "kubectl"', "field": ".spec.replicas"}]
+        {"type": "FieldManagerConflict", "message": 'conflict with "kubectl"', "field": ".spec.replicas"}
+    ]
 
 
 def test_conflict_with_an_update_manager_names_its_api_version() -> None:
@@ -116,7 +129,8 @@ def test_conflict_with_an_update_manager_names_its_api_version() -> None:
         do_apply(obj, deployment(image="nginx:2"), "kubectl")
     assert err.value.message == (
         'Apply failed with 1 conflict: conflict with "kube-controller-manager" using apps/v1: '
-        '.spec.template.spec.containers[name="nginx"].image')
+        '.spec.template.spec.containers[name="nginx"].image'
+    )
 
 
 def test_conflict_lists_every_field_of_every_manager() -> None:
@@ -130,7 +144,7 @@ def test_conflict_lists_every_field_of_every_manager() -> None:
         ("alpha", '.spec.template.spec.containers[name="nginx"].image'),
         ("beta", ".spec.minReadySeconds"),
     ]
-    assert err.value.message.startswith("Apply failed with 3 conflicts: conflicts with \"alpha\":\n- ")
+    assert err.value.message.startswith('Apply failed with 3 conflicts: conflicts with "alpha":\n- ')
 
 
 def test_force_overwrites_and_moves_only_the_conflicting_fields() -> None:
@@ -140,7 +154,7 @@ def test_force_overwrites_and_moves_only_the_conflicting_fields() -> None:
     assert obj["spec"]["replicas"] == 5
     assert owns(obj, "hpa-like", "f:spec", "f:replicas")
     assert not owns(obj, "kubectl", "f:spec", "f:replicas")
-    assert owns(obj, "kubectl", *C0, "f:image")                  # untouched fields stay
+    assert owns(obj, "kubectl", *C0, "f:image")  # untouched fields stay
 
 
 def test_same_value_is_shared_ownership_without_conflict() -> None:
@@ -164,17 +178,22 @@ def test_omitting_a_field_gives_up_the_claim_and_keeps_the_value() -> None:
     """Docs "Conflicts" → "Don't overwrite value, give up management claim"."""
     obj = do_apply(None, deployment(), "kubectl")
     obj = do_apply(obj, partial({"replicas": 3}), "team-b")
-    obj = do_apply(obj, {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}}, "team-b")
+    obj = do_apply(
+        obj, {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}}, "team-b"
+    )
     assert obj["spec"]["replicas"] == 3
-    assert entry(obj, "team-b") is None                           # empty managers disappear
+    assert entry(obj, "team-b") is None  # empty managers disappear
 
 
 def test_update_takes_ownership_and_never_conflicts() -> None:
     """Docs "Operations in scope for field management": an update changing a managed field succeeds
     and moves that field's management to the updater."""
-    obj = do_apply(None, configmap({"key": "some value"}, labels={"test-label": "test"}), "kubectl", schema=CM)
-    obj = do_update(obj, mutated(obj, lambda o: o["data"].update(key="new value")), "kube-controller-manager",
-                    schema=CM)
+    obj = do_apply(
+        None, configmap({"key": "some value"}, labels={"test-label": "test"}), "kubectl", schema=CM
+    )
+    obj = do_update(
+        obj, mutated(obj, lambda o: o["data"].update(key="new value")), "kube-controller-manager", schema=CM
+    )
     assert obj["data"] == {"key": "new value"}
     assert owns(obj, "kube-controller-manager", "f:data", "f:key")
     assert not owns(obj, "kubectl", "f:data", "f:key")
@@ -188,7 +207,7 @@ def test_update_that_removes_a_field_drops_it_from_every_manager() -> None:
     obj = do_apply(None, deployment(minReadySeconds=3), "kubectl")
     obj = do_update(obj, mutated(obj, lambda o: o["spec"].pop("minReadySeconds")), "editor")
     assert not owns(obj, "kubectl", "f:spec", "f:minReadySeconds")
-    assert entry(obj, "editor") is None                           # it changed nothing it could own
+    assert entry(obj, "editor") is None  # it changed nothing it could own
 
 
 def test_apply_rejects_managed_fields_in_the_body() -> None:
@@ -203,9 +222,12 @@ def test_noop_apply_returns_an_object_equal_to_the_live_one() -> None:
     """Docs "Serialization": a body with nothing to change "would make a no-change update"."""
     obj = do_apply(None, deployment(), "kubectl")
     same = do_apply(obj, deployment(), "kubectl", now="2026-11-26T12:00:00Z")
-    assert same == obj                                            # timestamps untouched: nothing written
-    nothing = do_apply(obj, {"apiVersion": "apps/v1", "kind": "Deployment",
-                             "metadata": {"name": "web", "namespace": "default"}}, "someone-else")
+    assert same == obj  # timestamps untouched: nothing written
+    nothing = do_apply(
+        obj,
+        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "default"}},
+        "someone-else",
+    )
     assert nothing == obj
 
 
@@ -227,7 +249,11 @@ def test_managers_are_told_apart_by_operation_and_subresource() -> None:
     e = entry(obj, "kube-controller-manager")
     assert e is not None and e["subresource"] == "status"
     assert e["fieldsV1"] == {"f:status": {"f:replicas": {}}}
-    assert [x["operation"] for x in entries(obj)] == ["Apply", "Update", "Update"]  # sorted like a real server
+    assert [x["operation"] for x in entries(obj)] == [
+        "Apply",
+        "Update",
+        "Update",
+    ]  # sorted like a real server
 
 
 def test_empty_struct_in_config_owns_nothing() -> None:

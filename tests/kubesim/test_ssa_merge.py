@@ -60,18 +60,28 @@ def test_container_ports_are_keyed_by_port_and_defaulted_protocol() -> None:
 def test_service_ports_are_keyed_by_port_and_protocol() -> None:
     """Docs "Merge strategy" (``listMapKey`` example ``["port", "protocol"]``)."""
     svc = schema_for("", "Service")
-    cfg = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
-           "spec": {"selector": {"app": "a"}, "ports": [{"port": 80, "targetPort": 8080}]}}
+    cfg = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "s"},
+        "spec": {"selector": {"app": "a"}, "ports": [{"port": 80, "targetPort": 8080}]},
+    }
     obj = do_apply(None, cfg, "kubectl", schema=svc)
     fields = entry(obj, "kubectl")["fieldsV1"]  # type: ignore[index]
-    assert fields["f:spec"] == {"f:ports": {'k:{"port":80,"protocol":"TCP"}': {"f:port": {}, "f:targetPort": {}, ".": {}}},
-                                "f:selector": {}}
+    assert fields["f:spec"] == {
+        "f:ports": {'k:{"port":80,"protocol":"TCP"}': {"f:port": {}, "f:targetPort": {}, ".": {}}},
+        "f:selector": {},
+    }
 
 
 def test_sets_merge_item_by_item() -> None:
     """Docs "Merge strategy": ``listType=set`` lets managers own scalar items separately (finalizers)."""
-    obj = do_apply(None, configmap({}, finalizers=["a.example/one"]), "one", schema=schema_for("", "ConfigMap"))
-    obj = do_apply(obj, configmap({}, finalizers=["b.example/two"]), "two", schema=schema_for("", "ConfigMap"))
+    obj = do_apply(
+        None, configmap({}, finalizers=["a.example/one"]), "one", schema=schema_for("", "ConfigMap")
+    )
+    obj = do_apply(
+        obj, configmap({}, finalizers=["b.example/two"]), "two", schema=schema_for("", "ConfigMap")
+    )
     assert obj["metadata"]["finalizers"] == ["a.example/one", "b.example/two"]
     assert owns(obj, "two", "f:metadata", "f:finalizers", 'v:"b.example/two"')
     obj = do_apply(obj, configmap({}), "one", schema=schema_for("", "ConfigMap"))
@@ -109,14 +119,22 @@ CRD_SCHEMA = {
         "spec": {
             "type": "object",
             "properties": {
-                "items": {"type": "array", "x-kubernetes-list-type": "map",
-                          "x-kubernetes-list-map-keys": ["id"],
-                          "items": {"type": "object", "properties": {"id": {"type": "string"},
-                                                                      "v": {"type": "integer"}}}},
+                "items": {
+                    "type": "array",
+                    "x-kubernetes-list-type": "map",
+                    "x-kubernetes-list-map-keys": ["id"],
+                    "items": {
+                        "type": "object",
+                        "properties": {"id": {"type": "string"}, "v": {"type": "integer"}},
+                    },
+                },
                 "tags": {"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}},
                 "plain": {"type": "array", "items": {"type": "string"}},
-                "data": {"type": "object", "x-kubernetes-map-type": "atomic",
-                         "additionalProperties": {"type": "string"}},
+                "data": {
+                    "type": "object",
+                    "x-kubernetes-map-type": "atomic",
+                    "additionalProperties": {"type": "string"},
+                },
             },
         },
     },
@@ -151,9 +169,20 @@ def test_custom_resource_atomic_map() -> None:
 
 def test_custom_resource_without_markers_treats_lists_as_atomic() -> None:
     """Docs "Custom resources and Server-Side Apply": "all lists are considered atomic"."""
-    sch = schema_for("example.com", "Bar", {"type": "object", "properties": {"spec": {
-        "type": "object", "x-kubernetes-preserve-unknown-fields": True}}})  # no list markers at all
-    cfg = {"apiVersion": "example.com/v1", "kind": "Bar", "metadata": {"name": "b"}, "spec": {"l": [{"a": 1}]}}
+    sch = schema_for(
+        "example.com",
+        "Bar",
+        {
+            "type": "object",
+            "properties": {"spec": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}},
+        },
+    )  # no list markers at all
+    cfg = {
+        "apiVersion": "example.com/v1",
+        "kind": "Bar",
+        "metadata": {"name": "b"},
+        "spec": {"l": [{"a": 1}]},
+    }
     obj = do_apply(None, cfg, "m", schema=sch)
     assert entry(obj, "m")["fieldsV1"] == {"f:spec": {"f:l": {}}}  # type: ignore[index]
 
@@ -167,8 +196,8 @@ def test_controller_applies_without_reading_and_forces() -> None:
     assert obj["spec"]["replicas"] == 7
     obj = do_apply(obj, partial({"replicas": 7}, labels={"x": "y"}), "my-controller", force=True)
     obj = do_apply(obj, partial({"replicas": 7}), "my-controller", force=True)
-    assert "labels" not in obj["metadata"]                        # its own label goes
-    assert _containers(obj)[0]["image"] == "nginx:1.25"           # never applied by it: stays
+    assert "labels" not in obj["metadata"]  # its own label goes
+    assert _containers(obj)[0]["image"] == "nginx:1.25"  # never applied by it: stays
 
 
 def test_transferring_replicas_to_an_autoscaler() -> None:
@@ -177,7 +206,7 @@ def test_transferring_replicas_to_an_autoscaler() -> None:
     obj = do_apply(None, deployment(replicas=3), "kubectl")
     obj = do_apply(obj, partial({"replicas": 3}), "handover-to-hpa")
     obj = do_apply(obj, deployment(replicas=None), "kubectl")
-    assert obj["spec"]["replicas"] == 3                           # never reset to the default
+    assert obj["spec"]["replicas"] == 3  # never reset to the default
     assert owns(obj, "handover-to-hpa", "f:spec", "f:replicas")
     scaled = mutated(obj, lambda o: o["spec"].update(replicas=5))
     obj = do_update(obj, scaled, "kube-controller-manager")
@@ -234,7 +263,7 @@ def test_upgrade_from_client_side_apply_takes_over_without_conflicts() -> None:
     upgraded = do_apply(obj, deployment(image="nginx:2"), "kubectl")
     assert _containers(upgraded)[0]["image"] == "nginx:2"
     with pytest.raises(ssa.ApplyConflict):
-        do_apply(obj, deployment(image="nginx:2"), "my-manager")    # only the kubectl manager upgrades
+        do_apply(obj, deployment(image="nginx:2"), "my-manager")  # only the kubectl manager upgrades
     scaled = do_update(obj, mutated(obj, lambda o: o["spec"].update(replicas=6)), "kubectl-scale")
     with pytest.raises(ssa.ApplyConflict) as err:
         do_apply(scaled, deployment(replicas=3), "kubectl")
@@ -268,8 +297,12 @@ def test_invalid_apply_configurations_are_rejected() -> None:
 def test_apply_of_a_typical_deployment_is_fast() -> None:
     """kubesim serves >1,000 requests/s: an apply must cost well under a couple of milliseconds."""
     obj = do_apply(None, deployment(), "kubectl")
-    obj = do_update(obj, mutated(obj, lambda o: o.update(status={"replicas": 3, "readyReplicas": 3})),
-                    "kube-controller-manager", subresource="status")
+    obj = do_update(
+        obj,
+        mutated(obj, lambda o: o.update(status={"replicas": 3, "readyReplicas": 3})),
+        "kube-controller-manager",
+        subresource="status",
+    )
     cfg = deployment(replicas=4)
     n = 200
     start = time.perf_counter()
@@ -295,11 +328,27 @@ def test_more_than_ten_update_managers_collapse_into_ancient_changes() -> None:
 
 def test_custom_resource_map_entries_holding_objects_are_members() -> None:
     """Docs "Merge strategy" (``mapType=granular``): an applier owns each entry of a free-form map."""
-    schema = {"type": "object", "properties": {"spec": {"type": "object", "properties": {"byName": {
-        "type": "object", "additionalProperties": {"type": "object", "properties": {"x": {"type": "integer"}}}}}}}}
+    schema = {
+        "type": "object",
+        "properties": {
+            "spec": {
+                "type": "object",
+                "properties": {
+                    "byName": {
+                        "type": "object",
+                        "additionalProperties": {"type": "object", "properties": {"x": {"type": "integer"}}},
+                    }
+                },
+            }
+        },
+    }
     sch = schema_for("example.com", "Baz", schema)
-    cfg = {"apiVersion": "example.com/v1", "kind": "Baz", "metadata": {"name": "b"},
-           "spec": {"byName": {"a": {"x": 1}}}}
+    cfg = {
+        "apiVersion": "example.com/v1",
+        "kind": "Baz",
+        "metadata": {"name": "b"},
+        "spec": {"byName": {"a": {"x": 1}}},
+    }
     obj = do_apply(None, cfg, "m", schema=sch)
     assert entry(obj, "m")["fieldsV1"] == {"f:spec": {"f:byName": {"f:a": {".": {}, "f:x": {}}}}}  # type: ignore[index]
 
@@ -308,7 +357,11 @@ def test_owner_references_are_atomic_items_of_a_list_map() -> None:
     """Docs "Merge strategy" (``structType=atomic`` items of a ``listType=map``): each owner reference
     is keyed by uid and owned whole."""
     ref = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "rs", "uid": "u1", "controller": True}
-    obj = do_update(None, configmap({}, ownerReferences=[ref]), "kube-controller-manager",
-                    schema=schema_for("", "ConfigMap"))
+    obj = do_update(
+        None,
+        configmap({}, ownerReferences=[ref]),
+        "kube-controller-manager",
+        schema=schema_for("", "ConfigMap"),
+    )
     fields = entry(obj, "kube-controller-manager")["fieldsV1"]  # type: ignore[index]
     assert fields["f:metadata"]["f:ownerReferences"] == {".": {}, 'k:{"uid":"u1"}': {}}
