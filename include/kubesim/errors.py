@@ -37,8 +37,9 @@ class ApiError(Exception):
             "metadata": {},
             "status": "Failure",
             "message": self.message,
-            "reason": self.reason,
         }
+        if self.reason:  # a plain error passed through by the apiserver has no reason
+            body["reason"] = self.reason
         if self.details:
             body["details"] = self.details
         body["code"] = self.code

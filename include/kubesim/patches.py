@@ -70,7 +70,8 @@ def _patched(store: Store, rt: ResourceType, current: Obj, raw: bytes, content_t
         try:
             result = smp.strategic_merge_patch(current, doc, writes.schema_of(store, rt))
         except smp.PatchError as exc:
-            raise errors.ApiError(422, "Invalid", str(exc)) from None
+            reason = {400: "BadRequest", 422: "Invalid"}.get(exc.code, "")
+            raise errors.ApiError(exc.code, reason, exc.message) from None
     else:
         raise errors.unsupported_media_type(CR_PATCH_TYPES if rt.is_custom else errors.PATCH_TYPES)
     if not isinstance(result, dict):

@@ -49,5 +49,5 @@ def load(store: Store, path: Path) -> int:
     allocator = writes.allocator(store)
     for rt, obj in restored:  # re-reserve what restored objects hold (Service clusterIPs, node ports)
         with contextlib.suppress(errors.ApiError):
-            allocator.admit_create(rt.group, rt.kind, clone(obj))
+            allocator.observe(rt.group, rt.kind, clone(obj))
     return len(restored)

@@ -48,8 +48,9 @@ def meta(obj: Obj) -> dict[str, Any]:
     return m
 
 
-def _spec_part(obj: Obj) -> dict[str, Any]:
-    return {k: v for k, v in obj.items() if k not in ("metadata", "status", "apiVersion", "kind")}
+def _spec_part(obj: Obj, *, with_status: bool = False) -> dict[str, Any]:
+    skip = ("metadata", "apiVersion", "kind") if with_status else ("metadata", "status", "apiVersion", "kind")
+    return {k: v for k, v in obj.items() if k not in skip}
 
 
 def _comparable(obj: Obj) -> Obj:
@@ -216,7 +217,9 @@ class Store:
             om = old.get("metadata") or {}
             if rt.has_generation:
                 gen = int(om.get("generation") or 1)
-                if _spec_part(new) != _spec_part(old) or (
+                # custom resources without a status subresource count status changes too
+                with_status = rt.is_custom and "status" not in rt.subresources
+                if _spec_part(new, with_status=with_status) != _spec_part(old, with_status=with_status) or (
                     m.get("deletionTimestamp") and not om.get("deletionTimestamp")
                 ):
                     gen += 1

@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kubesim import crds, defaults, errors, openapi, schema, ssa, strict, validation
+from kubesim import crds, decoding, defaults, errors, openapi, schema, ssa, strict, validation
 from kubesim.openapi_types import definition_name
 from kubesim.store import Obj, Store, clone, meta, now_rfc3339
 
@@ -206,6 +206,9 @@ def create(
             obj["spec"] = {**(obj.get("spec") or {}), "finalizers": ["kubernetes"]}
             m["labels"] = {**(m.get("labels") or {}), "kubernetes.io/metadata.name": name}
         openapi = store.registry.openapi_schema(rt)
+        decode_problem = decoding.decode_error(rt.group, rt.kind, obj, version=rt.version)
+        if decode_problem:
+            raise errors.bad_request(decode_problem)
         prune_custom(store, rt, obj)
         defaults.apply_defaults(rt.group, rt.kind, obj, openapi_schema=openapi)
         causes = validation.validate(rt.group, rt.kind, obj, None, openapi_schema=openapi)
@@ -334,8 +337,13 @@ def finish_update(
     if causes:
         raise _invalid(rt, name, causes)
     openapi = store.registry.openapi_schema(rt)
+    if subresource == "":
+        decode_problem = decoding.decode_error(rt.group, rt.kind, new, version=rt.version)
+        if decode_problem:
+            raise errors.bad_request(decode_problem)
     prune_custom(store, rt, new)
     defaults.apply_defaults(rt.group, rt.kind, new, openapi_schema=openapi)
+    allocator(store).admit_update(rt.group, rt.kind, new, old)
     causes = validation.validate(rt.group, rt.kind, new, old, openapi_schema=openapi)
     if causes:
         raise _invalid(rt, name, causes)
