@@ -110,9 +110,6 @@ def _job(obj: Obj) -> None:
     _job_spec(spec)
     meta = obj.setdefault("metadata", {})
     template = spec.get("template") if isinstance(spec.get("template"), dict) else None
-    template_labels = ((template or {}).get("metadata") or {}).get("labels")
-    if template_labels and not meta.get("labels"):
-        meta["labels"] = dict(template_labels)
     uid, name = meta.get("uid"), meta.get("name")
     if uid and template is not None and spec.get("manualSelector") is not True:
         # Job strategy PrepareForCreate: generated selector and pod labels tied to the Job's uid.
@@ -124,6 +121,11 @@ def _job(obj: Obj) -> None:
         if not isinstance(selector, dict):
             selector = spec["selector"] = {}
         selector.setdefault("matchLabels", {}).setdefault("batch.kubernetes.io/controller-uid", uid)
+    # SetDefaults_Job: a Job without labels takes its pod template's (the stored object is defaulted
+    # again when read, so the generated labels show up in metadata too, as on a real cluster)
+    template_labels = ((template or {}).get("metadata") or {}).get("labels")
+    if template_labels and not meta.get("labels"):
+        meta["labels"] = dict(template_labels)
 
 
 def _cronjob(obj: Obj) -> None:

@@ -97,6 +97,7 @@ def test_job_defaults_and_generated_selector() -> None:
     assert spec["template"]["metadata"]["labels"] == {
         "batch.kubernetes.io/controller-uid": "7f3e", "batch.kubernetes.io/job-name": "pi",
         "controller-uid": "7f3e", "job-name": "pi"}
+    assert job["metadata"]["labels"] == spec["template"]["metadata"]["labels"]  # Jobs "kubectl get job -o yaml"
 
 
 def test_cronjob_statefulset_and_daemonset_defaults() -> None:
