@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from kubesim.resources import ResourceType
-from kubesim.tables_builtin import PRINTERS, Column, age
+from kubesim.tables_builtin import OWN_NAME_COLUMN, PRINTERS, Column, age
 from kubesim.tables_pod import row_conditions
 
 DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class"
@@ -73,10 +73,13 @@ def to_table(
     printer = None if rt.is_custom else PRINTERS.get((rt.group, rt.kind))
     if printer is not None:
         columns, row = printer
-        columns = [NAME_COLUMN, *columns]
+        if (rt.group, rt.kind) in OWN_NAME_COLUMN:
+            cells_for = row
+        else:
+            columns = [NAME_COLUMN, *columns]
 
-        def cells_for(obj: dict[str, Any], now: float) -> list[Any]:
-            return [_name(obj), *row(obj, now)]
+            def cells_for(obj: dict[str, Any], now: float) -> list[Any]:
+                return [_name(obj), *row(obj, now)]
     elif rt.is_custom and rt.printer_columns:
         columns, cells_for = _custom_columns(rt.printer_columns)
     else:

@@ -34,7 +34,10 @@ from kubesim.tables_cells import (
 )
 from kubesim.tables_pod import pod_row
 
-__all__ = ["PRINTERS", "Column", "age", "human_duration"]
+# Kinds whose printer places NAME itself (Events: last, wide only) instead of as the first column.
+OWN_NAME_COLUMN = {("", "Event")}
+
+__all__ = ["OWN_NAME_COLUMN", "PRINTERS", "Column", "age", "human_duration"]
 
 # fmt: off
 _INT = "integer"
@@ -151,6 +154,7 @@ PRINTERS: dict[tuple[str, str], tuple[list[Column], Row]] = {
             col("Message"),
             col("First Seen", priority=1),
             col("Count", priority=1, typ=_INT),
+            col("Name", priority=1),
         ],
         event_row,
     ),

@@ -327,19 +327,28 @@ def binding_row(obj: dict[str, Any], now: float) -> list[Any]:
 
 
 def event_row(obj: dict[str, Any], now: float) -> list[Any]:
+    """Event cells; unlike other kinds the name is the last (wide) column, as in the real printer."""
     inv = obj.get("involvedObject") or {}
-    last = obj.get("lastTimestamp") or obj.get("eventTime") or dig(obj, "metadata", "creationTimestamp")
-    source = dig(obj, "source", "component") or obj.get("reportingComponent") or ""
+    first = obj.get("firstTimestamp") or obj.get("eventTime")
+    last = obj.get("lastTimestamp") or first
+    count = obj.get("count") or 1
+    if isinstance(obj.get("series"), dict):
+        last = obj["series"].get("lastObservedTime") or last
+        count = obj["series"].get("count") or count
+    kind = str(inv.get("kind", "")).lower()
+    component = dig(obj, "source", "component") or obj.get("reportingComponent") or ""
+    instance = dig(obj, "source", "host") or obj.get("reportingInstance") or ""
     return [
         since(last, now),
         obj.get("type", ""),
         obj.get("reason", ""),
-        f"{str(inv.get('kind', '')).lower()}/{inv.get('name', '')}",
+        f"{kind}/{inv['name']}" if inv.get("name") else kind,
         inv.get("fieldPath", ""),
-        source,
-        obj.get("message", ""),
-        since(obj.get("firstTimestamp") or last, now),
-        obj.get("count", 1),
+        f"{component}, {instance}" if instance else component,
+        str(obj.get("message", "")).strip(),
+        since(first, now),
+        count,
+        dig(obj, "metadata", "name", default=""),
     ]
 
 

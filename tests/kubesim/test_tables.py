@@ -326,3 +326,28 @@ def test_kubectl_get_all_lists_the_all_category_across_namespaces(kubesim: Any) 
     assert "deployment.apps/web" in out and "configmap" not in out
     names = ok(kubesim, "get", "all", "-n", "shop", "-o", "name").split()
     assert "deployment.apps/web" in names and not [n for n in names if n.startswith("configmap")]
+
+
+def test_event_columns_put_the_name_last_and_wide_only() -> None:
+    ev = {"kind": "Event", "metadata": meta("web.17a"), "type": "Warning", "reason": "BackOff",
+          "involvedObject": {"kind": "Pod", "name": "web-1", "fieldPath": "spec.containers{web}"},
+          "source": {"component": "kubelet", "host": "node-1"}, "message": "Back-off restarting\n",
+          "firstTimestamp": "2026-11-26T11:00:00Z", "lastTimestamp": "2026-11-26T11:58:00Z", "count": 7}
+    t = table(rt("", "v1", "events"), ev)
+    assert header(t) == ["Last Seen", "Type", "Reason", "Object", "Message"]
+    assert cells(t) == ["2m", "Warning", "BackOff", "pod/web-1", "Back-off restarting"]
+    assert cells(t, wide=True)[4:] == ["spec.containers{web}", "kubelet, node-1", "Back-off restarting", "60m", 7,
+                                       "web.17a"]
+
+
+@pytest.mark.kubectl
+def test_kubectl_get_events(kubesim: Any) -> None:
+    event = {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "web.1", "namespace": "default"},
+             "involvedObject": {"kind": "Deployment", "name": "web", "namespace": "default"},
+             "reason": "ScalingReplicaSet", "message": "Scaled up", "type": "Normal", "count": 1,
+             "source": {"component": "deployment-controller"}}
+    ok(kubesim, "apply", "-f", "-", input=json.dumps(event))
+    rows = _lines(ok(kubesim, "get", "events"))
+    assert rows[0] == ["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    assert rows[1][1:] == ["Normal", "ScalingReplicaSet", "deployment/web", "Scaled", "up"]
+    assert "web.1" in ok(kubesim, "get", "events", "-o", "wide")
