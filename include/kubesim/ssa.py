@@ -245,7 +245,21 @@ def _set_last_applied(merged: dict[str, Any], config: dict[str, Any]) -> None:
         if not ann:
             del cfg["metadata"]["annotations"]
     text = json.dumps(cfg, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
-    merged.setdefault("metadata", {}).setdefault("annotations", {})[LAST_APPLIED] = text
+    # Go's encoder escapes HTML-significant characters and the JS line separators.
+    for raw, esc in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, esc)
+    md = merged.get("metadata")
+    if isinstance(md, dict):
+        ann = md.get("annotations")
+        if not isinstance(ann, dict):
+            ann = md["annotations"] = {}
+        ann[LAST_APPLIED] = text
 
 
 # --- Update ----------------------------------------------------------------------------------------
