@@ -52,6 +52,19 @@ def _service_port_key(port: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def _fqdn_errors(field: str, name: str) -> list[Cause]:
+    """``IsFullyQualifiedDomainName``: a DNS subdomain of at least two labels (trailing dot allowed)."""
+    name = name[:-1] if name.endswith(".") else name
+    if errs := is_dns1123_subdomain(name):
+        return [invalid(field, name, ",".join(errs))]
+    if len(name.split(".")) < 2:
+        return [invalid(field, name, "should be a domain with at least two segments separated by dots")]
+    for label in name.split("."):
+        if errs := is_dns1123_label(label):
+            return [invalid(field, label, ",".join(errs))]
+    return []
+
+
 def validate_service(obj: Mapping[str, Any], old: Mapping[str, Any] | None) -> list[Cause]:
     spec = obj.get("spec") or {}
     out: list[Cause] = []
@@ -66,7 +79,7 @@ def validate_service(obj: Mapping[str, Any], old: Mapping[str, Any] | None) -> l
         if not ext:
             out.append(required("spec.externalName", ""))
         else:
-            out.extend(invalid("spec.externalName", ext, m) for m in is_dns1123_subdomain(ext.rstrip(".")))
+            out.extend(_fqdn_errors("spec.externalName", ext))
     elif not ports and not headless:
         out.append(required("spec.ports", ""))
     names: set[str] = set()

@@ -79,10 +79,10 @@ def is_valid_port_name(name: str) -> list[str]:
         errs.append("must be no more than 15 characters")
     if not _PORT_NAME_CHARS.fullmatch(name):
         errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
-    if "--" in name:
-        errs.append("must not contain consecutive hyphens")
     if not _PORT_NAME_LETTER.search(name):
         errs.append("must contain at least one letter (a-z)")
+    if "--" in name:
+        errs.append("must not contain consecutive hyphens")
     if name.startswith("-") or name.endswith("-"):
         errs.append("must not begin or end with a hyphen")
     return errs
