@@ -33,21 +33,24 @@ def parse_id(value: str) -> ObjRef:
 def live_fingerprint(obj: dict[str, Any] | None) -> str:
     """What must stay the same for a live object to still match the config we applied.
 
-    For kinds with ``metadata.generation`` (bumped on every spec change) that is the generation plus
-    labels, annotations, owners, finalizers and which managers own fields outside status, so the
-    constant status updates of controllers do not force a dry-run; for the rest it is the
-    resourceVersion.
+    A digest of the object without status and server bookkeeping, with ``spec`` stood in for by
+    ``metadata.generation`` where the kind has one (the server bumps it on every spec change), plus
+    which managers own fields outside status. Controllers' status updates then leave it unchanged,
+    so a no-op reconcile needs no dry-run; any edit of spec, data, labels or annotations, and any
+    new field manager (``kubectl edit``), changes it.
     """
-    meta = (obj or {}).get("metadata") or {}
+    if not obj:
+        return ""
+    meta = obj.get("metadata") or {}
+    body = {k: v for k, v in obj.items() if k not in ("status", "metadata")}
     generation = meta.get("generation")
-    if generation is None:
-        return f"rv:{meta.get('resourceVersion', '')}"
+    if generation is not None and "spec" in body:
+        body["spec"] = f"generation {generation}"
+    kept = {k: meta.get(k) for k in ("labels", "annotations", "ownerReferences", "finalizers", "deletionTimestamp")}
     managers = sorted((str(e.get("manager", "")), str(e.get("operation", "")), str(e.get("subresource", "")))
                       for e in meta.get("managedFields") or [] if e.get("subresource") != "status")
-    parts = [meta.get("labels"), meta.get("annotations"), meta.get("ownerReferences"), meta.get("finalizers"),
-             meta.get("deletionTimestamp"), managers]
-    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    return f"g:{generation}:{digest}"
+    data = json.dumps([body, kept, managers], sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(data.encode()).hexdigest()[:32]
 
 
 def config_digest(obj: dict[str, Any]) -> str:

@@ -116,3 +116,26 @@ def test_subresource_writes_and_other_controllers_are_not_taken_over() -> None:
     hpa = {"manager": "hpa-controller", "operation": "Update", "fieldsV1": {}}
     live = _with_fields(_obj("Deployment", "web", "apps/v1", "shop"), scale, hpa)
     assert not needs_takeover(live) and takeover_patch(live, manager="airflux") == []
+
+
+def test_live_fingerprint_ignores_status_but_sees_every_edit() -> None:
+    from airflux.inventory.model import live_fingerprint
+
+    deploy = {"apiVersion": "apps/v1", "kind": "Deployment",
+              "metadata": {"name": "web", "namespace": "shop", "generation": 1, "resourceVersion": "5",
+                           "labels": {"app": "web"},
+                           "managedFields": [{"manager": "airflux", "operation": "Apply"},
+                                             {"manager": "kube-controller-manager", "operation": "Update",
+                                              "subresource": "status"}]},
+              "spec": {"replicas": 2}, "status": {"readyReplicas": 1}}
+    base = live_fingerprint(deploy)
+    status_moved = {**deploy, "status": {"readyReplicas": 2},
+                    "metadata": {**deploy["metadata"], "resourceVersion": "6"}}
+    assert live_fingerprint(status_moved) == base
+    scaled = {**deploy, "metadata": {**deploy["metadata"], "generation": 2}, "spec": {"replicas": 5}}
+    labelled = {**deploy, "metadata": {**deploy["metadata"], "labels": {"app": "web", "team": "ops"}}}
+    edited_by = {**deploy, "metadata": {**deploy["metadata"], "managedFields": [
+        *deploy["metadata"]["managedFields"], {"manager": "kubectl-edit", "operation": "Update"}]}}
+    assert len({base, live_fingerprint(scaled), live_fingerprint(labelled), live_fingerprint(edited_by)}) == 4
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "1"}}
+    assert live_fingerprint(cm) != live_fingerprint({**cm, "data": {"a": "2"}})
