@@ -39,8 +39,22 @@ def _leaf() -> FieldSet:
     return {MEMBER: {}}
 
 
+_GO_ESCAPES = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
+
+
 def _jv(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+    """JSON as structured-merge-diff writes it inside ``k:``/``v:`` (compact, sorted, HTML-safe)."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+    if "<" in text or ">" in text or "&" in text or "\u2028" in text or "\u2029" in text:
+        for raw, esc in _GO_ESCAPES:
+            text = text.replace(raw, esc)
+    return text
 
 
 def item_pe(
