@@ -6,16 +6,12 @@ time, and handed to the engine as values it keeps out of logs and errors.
 
 from __future__ import annotations
 
-import base64
-from collections.abc import Callable
-
 from airflow.sdk import Connection
 from airflow.sdk.exceptions import AirflowNotFoundException
 
 from airflux.kube import KubeClient
 from airflux.model import SourceError
 from airflux.source import GitCredentials
-from airflux.specs.types import SubstituteFrom
 
 KUBERNETES_CONN_ID = "kubernetes_default"
 
@@ -52,7 +48,12 @@ def git_credentials(secret_ref: str | None, *, repository: str) -> GitCredential
 
 
 def kube_client() -> KubeClient:
-    """The target cluster: connection ``kubernetes_default`` if defined, else KUBECONFIG or in-cluster."""
+    """The target cluster: connection ``kubernetes_default`` if defined, else KUBECONFIG, else in-cluster.
+
+    The provider's hook alone would prefer in-cluster config over KUBECONFIG when the connection is
+    missing; Airflux's order (connection, KUBECONFIG, in-cluster) is the design's, so the hook is only
+    used when the connection exists.
+    """
     try:
         Connection.get(KUBERNETES_CONN_ID)
     except AirflowNotFoundException:
@@ -60,23 +61,3 @@ def kube_client() -> KubeClient:
     from airflow.providers.cncf.kubernetes.hooks.kubernetes import KubernetesHook
 
     return KubeClient.from_api_client(KubernetesHook(conn_id=KUBERNETES_CONN_ID).api_client)
-
-
-def substitute_reader(client: KubeClient, namespace: str) -> Callable[[SubstituteFrom], dict[str, str] | None]:
-    """Read one ``postBuild.substituteFrom`` object from the target cluster (None when it is absent).
-
-    TODO(render): move into the engine once ``airflux.render`` offers a cluster reader; kept here
-    because it is only a lookup plus Secret decoding.
-    """
-
-    def read(ref: SubstituteFrom) -> dict[str, str] | None:
-        obj = client.get({"apiVersion": "v1", "kind": ref.kind, "metadata": {"namespace": namespace, "name": ref.name}})
-        if obj is None:
-            return None
-        data = dict(obj.get("data") or {})
-        if ref.kind == "Secret":
-            data = {key: base64.b64decode(value).decode() for key, value in data.items()}
-            data.update(obj.get("stringData") or {})
-        return {str(key): str(value) for key, value in data.items()}
-
-    return read

@@ -1,8 +1,16 @@
 """The DAG factory: one Airflow DAG per Kustomization, id ``ks.<namespace>.<name>``.
 
 Reads nothing but the definitions (no network, no cluster); every value comes from the spec through
-``airflux.specs.describe``. The task chain is the one list ``STEPS``: later stages (diff, apply,
-notify) are added by appending a ``Step`` there, and every app DAG gets them in that order.
+``airflux.specs.describe``. The task chain is the one list ``STEPS``, and every app DAG gets it in that order:
+``fetch_source → render → diff → apply → notify``, one task per stage of the design's data flow.
+
+Prune and health run inside ``apply`` rather than as tasks of their own: the inventory must be
+written after apply, before prune and again after prune by the one process that knows what it wrote,
+and Flux reports apply, prune and health as one reconcile. The grid stays five columns for every
+app, a failure's stage is named in the error (``[prune] ...``, ``[health] ...``) and the apply
+summary in XCom has separate ``pruned`` and ``health`` fields. ``apply`` gets a longer
+``execution_timeout`` than the other tasks (apply, then up to ``spec.timeout`` for health) so the
+health check's own timeout, which names every object that is not ready, fires before Airflow's.
 """
 
 from __future__ import annotations
@@ -10,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from airflow.sdk import DAG, BaseOperator, get_parsing_context
 
@@ -18,11 +26,17 @@ from airflux.specs import AppSet
 from airflux.specs import describe as say
 from airflux.specs.types import GitRepository, Kustomization
 from airflux_ops.operators import FetchSourceOperator, RenderOperator
+from airflux_ops.reconcile_ops import ApplyOperator, DiffOperator, NotifyOperator
 
 log = logging.getLogger(__name__)
 
 # Any fixed past date: with catchup=False only the latest interval runs, so it never causes backfill.
 START_DATE = datetime(2024, 1, 1, tzinfo=timezone.utc)  # noqa: UP017 - explicit for readers
+
+
+def apply_timeout(app: Kustomization) -> timedelta:
+    """Apply (bounded by the client's request timeouts) plus the health wait of ``spec.timeout``, plus slack."""
+    return app.timeout * 2 + timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -36,6 +50,10 @@ class Step:
 STEPS: list[Step] = [
     Step("fetch_source", lambda task_id, app, source: FetchSourceOperator(task_id=task_id, app=app, source=source)),
     Step("render", lambda task_id, app, source: RenderOperator(task_id=task_id, app=app)),
+    Step("diff", lambda task_id, app, source: DiffOperator(task_id=task_id, app=app)),
+    Step("apply", lambda task_id, app, source: ApplyOperator(task_id=task_id, app=app,
+                                                             execution_timeout=apply_timeout(app))),
+    Step("notify", lambda task_id, app, source: NotifyOperator(task_id=task_id, app=app)),
 ]
 
 

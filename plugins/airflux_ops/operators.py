@@ -1,4 +1,6 @@
-"""One operator per engine stage: ``fetch_source`` and ``render`` for a Kustomization app.
+"""Operators for the first engine stages, ``fetch_source`` and ``render``, and what every operator shares.
+
+The later steps (diff, apply, notify) are in ``reconcile_ops``.
 
 Each ``execute`` reads its inputs (definition, connections, the previous stage's summary), calls one
 engine function and returns a small summary for XCom. Engine errors that retrying cannot fix become
@@ -86,15 +88,16 @@ class RenderOperator(BaseOperator):
         self.source_task_id = source_task_id
 
     def execute(self, context: Context) -> RenderSummary:
-        from airflux.render import render
-        from airflux_ops.connections import kube_client, substitute_reader
+        from airflux.render import kube_reader, render
+        from airflux_ops.connections import kube_client
 
         skip_if_suspended(self.app)
         source: SourceSummary | None = context["ti"].xcom_pull(task_ids=self.source_task_id)
         if not source:
             raise AirflowFailException(f"no source artifact: task {self.source_task_id} returned nothing")
         wants_cluster = self.app.post_build is not None and bool(self.app.post_build.substitute_from)
-        client = kube_client() if wants_cluster else None
+        with engine_errors():
+            client = kube_client() if wants_cluster else None
         try:
             with engine_errors():
                 result = render(
@@ -102,7 +105,8 @@ class RenderOperator(BaseOperator):
                     artifact_dir=Path(source["path"]),
                     artifact_digest=source["digest"],
                     layout=Layout.from_env(),
-                    substitute_from=substitute_reader(client, self.app.meta.namespace) if client else None,
+                    substitute_from=(kube_reader(client.api_client, namespace=self.app.meta.namespace)
+                                     if client else None),
                 )
         finally:
             if client is not None:

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FACTORY_FILES = ("airflux_apps.py", "airflux_app_errors.py")
 FIXTURE_APPS = ROOT / "tests" / "fixtures" / "apps"
 DEMO_APPS = ROOT / "apps"
-TASKS = ["fetch_source", "render"]
+TASKS = ["fetch_source", "render", "diff", "apply", "notify"]
 
 
 def dag_bag(tmp_path: Path, apps_dir: Path, monkeypatch: pytest.MonkeyPatch) -> DagBag:
@@ -75,7 +75,9 @@ def test_app_dag_follows_its_definition(fixture_bag, dag_id, interval, tags, ret
     assert set(dag.tags) == {"airflux", "kustomization", *tags}
     assert (dag.max_active_runs, dag.catchup, dag.is_paused_upon_creation) == (1, False, False)
     for task in dag.tasks:
-        assert (task.retries, task.retry_delay, task.execution_timeout) == (retries, retry_delay, timeout)
+        # apply also waits up to spec.timeout for health, so its own limit leaves room for that
+        limit = timeout * 2 + timedelta(seconds=60) if task.task_id == "apply" else timeout
+        assert (task.retries, task.retry_delay, task.execution_timeout) == (retries, retry_delay, limit)
 
 
 def test_doc_says_what_is_deployed_from_where(fixture_bag: DagBag) -> None:

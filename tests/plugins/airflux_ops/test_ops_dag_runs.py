@@ -1,9 +1,10 @@
-"""The app DAGs really run: ``dag.test()`` fetches a local Git repository and renders it with kustomize.
+"""The app DAGs really run: ``dag.test()`` fetches a local Git repository, renders it and applies it.
 
 Checks what a user sees in Airflow afterwards: run and task states, tries, the task log, and the small
 summaries in XCom (revision, digest, paths, counts; never manifests). A fresh SQLite metadata database
 and a Git repository are made per module, and the three apps run in one Airflow process (what
-``airflow dags test`` does, without paying Airflow's start-up three times); nothing is mocked.
+``airflow dags test`` does, without paying Airflow's start-up three times) against a kubesim cluster
+named by ``KUBECONFIG``; nothing is mocked. The reconcile itself is proven in ``tests/e2e``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from kubesim.testing import start
 
 ROOT = Path(__file__).resolve().parents[3]
 AIRFLOW = str(Path(sys.executable).with_name("airflow"))
@@ -77,7 +79,15 @@ def git(repo: Path, *args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def cluster(tmp_path_factory: pytest.TempPathFactory):
+    handle = start(tmp_path_factory.mktemp("ops-kubesim"))
+    handle.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}})  # targetNamespace
+    yield handle
+    handle.sim.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory, cluster) -> dict[str, object]:
     work = tmp_path_factory.mktemp("ops")
     repo = work / "repo"
     for name, text in MANIFESTS.items():
@@ -92,7 +102,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     dags.mkdir()
     for name in ("airflux_apps.py", "airflux_app_errors.py"):
         shutil.copy(ROOT / "dags" / name, dags)
-    env = {key: value for key, value in os.environ.items() if not key.startswith("AIRFLOW")}
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("AIRFLOW", "KUBECONFIG"))}
     env.update({
         "AIRFLOW_HOME": str(work / "airflow"),
         "AIRFLOW__CORE__DAGS_FOLDER": str(dags),
@@ -100,6 +110,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLUX_APPS_DIR": str(apps),
         "AIRFLUX_HOME": str(work / "store"),
+        "KUBECONFIG": str(cluster.kubeconfig),
         "PYTHONPATH": os.pathsep.join([str(ROOT / "include"), env.get("PYTHONPATH", "")]),
     })
     done = subprocess.run([AIRFLOW, "db", "migrate"], env=env, capture_output=True, text=True, timeout=180)
@@ -138,9 +149,12 @@ def xcoms(stack: dict[str, object], dag_id: str) -> dict[str, dict[str, object]]
         return {task_id: json.loads(value) for task_id, value in rows}
 
 
-def test_run_fetches_the_revision_and_renders_it(stack, runs) -> None:
+TASKS = ("fetch_source", "render", "diff", "apply", "notify")
+
+
+def test_run_fetches_the_revision_renders_and_applies_it(stack, runs, cluster) -> None:
     assert runs["states"]["ks.default.web"] == "success"
-    assert task_rows(stack, "ks.default.web") == {"fetch_source": ("success", 1), "render": ("success", 1)}
+    assert task_rows(stack, "ks.default.web") == dict.fromkeys(TASKS, ("success", 1))
 
     summaries = xcoms(stack, "ks.default.web")
     source, rendered = summaries["fetch_source"], summaries["render"]
@@ -151,17 +165,22 @@ def test_run_fetches_the_revision_and_renders_it(stack, runs) -> None:
     assert rendered["revision"] == source["revision"]
     assert (rendered["object_count"], rendered["kinds"]) == (2, {"ConfigMap": 1, "Deployment": 1})
     assert "namespace: shop" in Path(str(rendered["path"])).read_text()
+    assert summaries["apply"]["revision"] == source["revision"]
+    assert summaries["apply"]["counts"]["created"] == 2
+    assert cluster.get("v1", "ConfigMap", "web", "shop")["data"] == {"color": "blue"}
     assert "nginx" not in json.dumps(summaries)  # manifests stay on disk, never in XCom
 
 
 def test_terminal_engine_error_fails_at_once_without_using_retries(stack, runs) -> None:
     assert runs["states"]["ks.default.typo"] == "failed"
     # 9 retries are configured (interval 10m / retryInterval 1m), yet the run fails on the first try
-    assert task_rows(stack, "ks.default.typo") == {"fetch_source": ("success", 1), "render": ("failed", 1)}
+    assert task_rows(stack, "ks.default.typo") == {"fetch_source": ("success", 1), "render": ("failed", 1),
+                                                   **dict.fromkeys(TASKS[2:], ("upstream_failed", 0))}
     assert "AirflowFailException: [render] Kustomization/default/typo: ./deploi: path './deploi' not found" in runs["log"]
 
 
 def test_suspended_app_skips_every_task_when_run_by_hand(stack, runs) -> None:
     assert runs["states"]["ks.default.paused"] == "success"
-    assert task_rows(stack, "ks.default.paused") == {"fetch_source": ("skipped", 1), "render": ("skipped", 0)}
+    assert task_rows(stack, "ks.default.paused") == {"fetch_source": ("skipped", 1),
+                                                     **dict.fromkeys(TASKS[1:], ("skipped", 0))}
     assert "Suspended: `spec.suspend: true`" in runs["log"]
