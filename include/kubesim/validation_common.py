@@ -354,13 +354,12 @@ def validate_object_meta(meta: Any, name_fn: NameFn) -> list[Cause]:
         out.extend(invalid("metadata.name", name, m) for m in name_fn(str(name), False))
     out.extend(validate_labels(meta.get("labels"), "metadata.labels"))
     out.extend(validate_annotations(meta.get("annotations"), "metadata.annotations"))
-    seen: set[str] = set()
-    for i, fin in enumerate(meta.get("finalizers") or []):
-        p = f"metadata.finalizers[{i}]"
-        out.extend(invalid(p, fin, m) for m in is_qualified_name(str(fin)))
-        if fin in seen:
-            out.append(duplicate(p, fin))
-        seen.add(str(fin))
+    finalizers = meta.get("finalizers") or []
+    for i, fin in enumerate(finalizers):
+        out.extend(invalid(f"metadata.finalizers[{i}]", fin, m) for m in is_qualified_name(str(fin)))
+    if "orphan" in finalizers and "foregroundDeletion" in finalizers:
+        out.append(invalid("metadata.finalizers", finalizers,
+                           "finalizer orphan and foregroundDeletion cannot be both set"))
     for i, ref in enumerate(meta.get("ownerReferences") or []):
         p = f"metadata.ownerReferences[{i}]"
         if not ref.get("apiVersion"):
