@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from kubesim.testing import start
 
 ROOT = Path(__file__).resolve().parents[3]
