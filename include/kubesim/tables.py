@@ -203,3 +203,24 @@ def _dig(node: Any, dotted: str) -> Any:
             return None
         node = node.get(part)
     return node
+
+
+def watch_table(
+    rt: ResourceType, obj: dict[str, Any], *, include_object: str = "Metadata", now: float, headers: bool
+) -> dict[str, Any]:
+    """The object of one watch event when the client asked for `as=Table` (kubectl get -w).
+
+    A real server sends a one-row Table per event and includes the column definitions only in the
+    first event of the stream (`headers=True`); kubectl keeps the headers it already has.
+    """
+    meta = obj.get("metadata") or {}
+    table = to_table(
+        rt,
+        [obj],
+        {"resourceVersion": meta.get("resourceVersion", "")},
+        include_object=include_object,
+        now=now,
+    )
+    if not headers:
+        table["columnDefinitions"] = []
+    return table

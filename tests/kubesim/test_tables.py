@@ -351,3 +351,14 @@ def test_kubectl_get_events(kubesim: Any) -> None:
     assert rows[0] == ["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
     assert rows[1][1:] == ["Normal", "ScalingReplicaSet", "deployment/web", "Scaled", "up"]
     assert "web.1" in ok(kubesim, "get", "events", "-o", "wide")
+
+
+def test_watch_events_carry_one_row_tables_with_headers_only_first() -> None:
+    from kubesim.tables import watch_table
+
+    cm = {"kind": "ConfigMap", "metadata": {**meta("c"), "resourceVersion": "7"}, "data": {"a": "1"}}
+    first = watch_table(rt("", "v1", "configmaps"), cm, now=NOW, headers=True)
+    later = watch_table(rt("", "v1", "configmaps"), cm, now=NOW, headers=False)
+    assert header(first) == ["Name", "Data", "Age"] and later["columnDefinitions"] == []
+    assert first["rows"] == later["rows"] and later["rows"][0]["cells"] == ["c", 1, "5m"]
+    assert later["metadata"] == {"resourceVersion": "7"}
