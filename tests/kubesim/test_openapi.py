@@ -330,6 +330,9 @@ def test_apply_of_a_crd_then_its_custom_resource_uses_merge_patch(kubesim: Any) 
     (patch,) = logged(kubesim, "PATCH", before)
     assert patch.content_type.split(";")[0] == "application/merge-patch+json"
     assert json.loads(ok(kubesim, "get", "widget", "w1", "-o", "json"))["spec"] == {"size": 4}
+    typo = {**widget, "metadata": {"name": "w2", "namespace": "default"}, "spec": {"size": 1, "colour": "red"}}
+    err = fails(kubesim, "apply", "-f", "-", input=json.dumps(typo))
+    assert 'Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.colour"' in err
     # re-applying the CRD itself (a built-in kind) is a no-op
     assert "unchanged" in ok(kubesim, "apply", "-f", "-", input=json.dumps(widget_crd()))
 
