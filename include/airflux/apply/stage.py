@@ -54,7 +54,8 @@ class ApplyFailed(ApplyError):
     def __init__(self, failures: Sequence[tuple[ObjRef, str]], *, applied: Inventory,
                  retryable: bool) -> None:
         lines = "\n".join(f"  {ref}: {msg}" for ref, msg in failures)
-        super().__init__(f"apply failed for {len(failures)} object(s):\n{lines}", retryable=retryable)
+        super().__init__(f"apply failed for {len(failures)} object(s):\n{lines}",
+                         obj=failures[0][0] if len(failures) == 1 else None, retryable=retryable)
         self.failures = tuple(failures)
         self.applied = applied
 

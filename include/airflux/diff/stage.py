@@ -36,7 +36,7 @@ class DryRunFailed(DryRunError):
     def __init__(self, failures: Sequence[tuple[ObjRef, str]], *, retryable: bool = False) -> None:
         lines = "\n".join(f"  {ref}: {msg}" for ref, msg in failures)
         super().__init__(f"dry-run failed for {len(failures)} object(s), nothing was applied:\n{lines}",
-                         retryable=retryable)
+                         obj=failures[0][0] if len(failures) == 1 else None, retryable=retryable)
         self.failures = tuple(failures)
 
 
@@ -167,21 +167,23 @@ def diff(client: KubeClient, objects: Sequence[dict[str, Any]], *, options: Diff
         return _compare(r, current, dry, digest=digest, manager=manager, with_diffs=options.with_diffs)
 
     changes: list[Change] = []
-    retryable = False
+    # Retrying helps only when every failure was the server's trouble, not an invalid object.
+    retryable = not failures
     for outcome in parallel_map(one, resolved, workers=options.workers):
         if outcome.error is None and outcome.value is not None:
             changes.append(outcome.value)
             continue
         err = outcome.error
         if isinstance(err, KubeApiError):
-            retryable = retryable or err.retryable
+            retryable = retryable and err.retryable
             causes = "; ".join(f"{c.field}: {c.message}" if c.field else c.message for c in err.causes)
-            failures.append((outcome.item.ref, err.message + (f" ({causes})" if causes and causes not in err.message else "")))
+            extra = f" ({causes})" if causes and causes not in err.message else ""
+            failures.append((outcome.item.ref, err.message + extra))
         else:
+            retryable = False
             failures.append((outcome.item.ref, f"{type(err).__name__}: {err}"))
     if failures:
-        raise DryRunFailed(sorted(failures), retryable=retryable and len(failures) == sum(
-            1 for f in failures if f[0] in {r.ref for r in resolved}))
+        raise DryRunFailed(sorted(failures), retryable=retryable)
 
     changes += _deleted(client, [r.ref for r in resolved], options=options)
     result = ChangeSet.of(sorted(changes, key=lambda c: c.ref))
