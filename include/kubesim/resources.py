@@ -51,6 +51,7 @@ class ResourceType:
     crd_name: str = ""  # metadata.name of the defining CRD; "" for built-in kinds
     # CRD additionalPrinterColumns of this version: (name, type, format, description, priority, jsonPath)
     printer_columns: tuple[tuple[str, str, str, str, int, str], ...] = ()
+    storage_version: str = ""  # CRD storage version when it differs from `version`
 
     @property
     def api_version(self) -> str:
@@ -71,7 +72,8 @@ class ResourceType:
     @property
     def storage_version_hash(self) -> str:
         """Discovery's storageVersionHash: first 8 bytes of sha256("group/version/kind"), base64."""
-        digest = hashlib.sha256(f"{self.group}/{self.version}/{self.kind}".encode()).digest()
+        stored = self.storage_version or self.version
+        digest = hashlib.sha256(f"{self.group}/{stored}/{self.kind}".encode()).digest()
         return base64.b64encode(digest[:8]).decode()
 
 
@@ -348,6 +350,10 @@ class Registry:
         cats = tuple(names.get("categories") or ())
         crd_name = (crd.get("metadata") or {}).get("name") or f"{plural}.{group}"
         out: list[ResourceType] = []
+        storage = next(
+            (v.get("name") for v in spec.get("versions") or [] if isinstance(v, dict) and v.get("storage")),
+            "",
+        )
         for v in spec.get("versions") or []:
             if not isinstance(v, dict) or not v.get("name") or v.get("served") is False:
                 continue
@@ -367,6 +373,7 @@ class Registry:
                     list_kind_name=list_kind,
                     crd_name=crd_name,
                     printer_columns=_printer_columns(v.get("additionalPrinterColumns")),
+                    storage_version=storage if storage != v["name"] else "",
                 )
             )
         return sorted(out, key=lambda rt: version_priority_key(rt.version))

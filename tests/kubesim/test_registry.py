@@ -91,6 +91,10 @@ def test_workloads_are_in_the_all_category_and_config_is_not() -> None:
     assert not {"configmaps", "secrets", "ingresses", "persistentvolumeclaims"} & in_all
 
 
+def test_storage_version_hash_matches_a_real_server() -> None:
+    assert Registry().lookup("", "v1", "configmaps").storage_version_hash == "qFsyl6wFWjQ="  # type: ignore[union-attr]
+
+
 def test_subresources_verbs_and_generation_follow_the_real_server() -> None:
     reg = Registry()
     assert reg.lookup("apps", "v1", "deployments").subresources == {"status", "scale"}  # type: ignore[union-attr]
@@ -114,6 +118,8 @@ def test_crd_registers_every_served_version_with_its_names_scope_and_subresource
     assert reg.lookup("example.com", "v1beta1", "widgets").subresources == frozenset()  # type: ignore[union-attr]
     assert reg.lookup("example.com", "v2alpha1", "widgets") is None
     assert v1.is_custom and v1.has_generation and v1.crd_name == "widgets.example.com"
+    beta = reg.lookup("example.com", "v1beta1", "widgets")
+    assert beta is not None and beta.storage_version_hash == v1.storage_version_hash  # hash of the storage version
     assert reg.generation > before
     assert [rt.version for rt in reg.by_kind("example.com", "Widget")] == ["v1", "v1beta1"]
     assert ("example.com", ["v1", "v1beta1"]) in reg.groups()
