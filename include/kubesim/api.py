@@ -9,6 +9,7 @@ follows the real server: JSON by default, YAML on request, ``as=Table`` for kube
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import time
 from dataclasses import dataclass, field
@@ -110,6 +111,20 @@ def _render_one(store: Store, rt: ResourceType, obj: Obj, req: Request, code: in
     if as_kind == "PartialObjectMetadata" and obj.get("kind") != "Status":
         return encode(_partial(obj), fmt, code)
     return encode(obj, fmt, code)
+
+
+def _watch_render(rt: ResourceType, wreq: watch.WatchRequest, req: Request) -> watch.WatchRequest:
+    """Watch events carry Tables (``kubectl get -w``) or metadata only when the Accept header asks."""
+    _, as_kind = negotiate(req.headers.get("accept", ""))
+    include = req.params.get("includeObject", "Metadata")
+    if as_kind == "Table":
+        def table(obj: Obj) -> Obj:
+            return tables.to_table(rt, [obj], {"resourceVersion": obj["metadata"].get("resourceVersion", "")},
+                                   include_object=include, now=time.time())
+        return dataclasses.replace(wreq, render=table)
+    if as_kind == "PartialObjectMetadata":
+        return dataclasses.replace(wreq, render=_partial)
+    return wreq
 
 
 # ---- list ---------------------------------------------------------------------------------------
@@ -254,10 +269,9 @@ def handle(store: Store, req: Request) -> Response | watch.WatchRequest:
     method = req.method
     if method == "GET":
         if route.legacy_watch or (not name and req.params.get("watch") in TRUE):
-            if name:
-                return watch.parse(rt, ns, selectors.make_filter(None, f"metadata.name={name}", rt.group, rt.kind),
-                                   req.params)
-            return watch.parse(rt, ns, _filter(rt, req.params), req.params)
+            flt = (selectors.make_filter(None, f"metadata.name={name}", rt.group, rt.kind) if name
+                   else _filter(rt, req.params))
+            return _watch_render(rt, watch.parse(rt, ns, flt, req.params), req)
         if not name:
             return list_objects(store, rt, ns if rt.namespaced else None, req)
         with store.lock:

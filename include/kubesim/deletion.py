@@ -64,6 +64,7 @@ def delete(
     policy: str | None,
     preconditions: dict[str, Any] | None,
     dry_run: bool,
+    removed: list[Obj] | None = None,
 ) -> tuple[Obj, int]:
     """DELETE of one object; returns (response body, HTTP status)."""
     if policy is not None and policy not in POLICIES:
@@ -115,8 +116,12 @@ def delete(
         if finalizers:
             return store.commit(rt, _marked(obj, finalizers), obj, dry_run=dry_run), 200
         if dry_run:
+            if removed is not None:
+                removed.append(obj)
             return _success(rt, obj), 200
-        remove_now(store, rt, obj)
+        final = remove_now(store, rt, obj)
+        if removed is not None:
+            removed.append(final)
         return _success(rt, obj), 200
 
 
@@ -157,10 +162,12 @@ def delete_collection(
                     policy=policy,
                     preconditions=None,
                     dry_run=dry_run,
+                    removed=out,
                 )
             except errors.ApiError:
                 continue
-            out.append(obj if body.get("kind") == "Status" else body)
+            if body.get("kind") != "Status":
+                out.append(body)
     return out
 
 

@@ -37,6 +37,7 @@ class WatchRequest:
     bookmarks: bool
     timeout: float
     send_initial: bool | None
+    render: Callable[[Obj], Obj] | None = None   # Table / PartialObjectMetadata for each event object
 
 
 def _line(kind: str, obj: Any) -> bytes:
@@ -49,6 +50,11 @@ def _versioned(rt: ResourceType, obj: Obj) -> Obj:
     out = dict(obj)
     out["apiVersion"] = rt.api_version
     return out
+
+
+def _out(req: WatchRequest, obj: Obj) -> Obj:
+    obj = _versioned(req.rt, obj)
+    return req.render(obj) if req.render is not None else obj
 
 
 def _bookmark(rt: ResourceType, rv: int, *, initial_end: bool = False) -> Obj:
@@ -105,7 +111,7 @@ def stream(
             if req.flt is not None:
                 initial = [o for o in initial if req.flt(o)]
     for obj in initial:
-        write(_line("ADDED", _versioned(rt, obj)))
+        write(_line("ADDED", _out(req, obj)))
     if req.send_initial and req.bookmarks:
         write(_line("BOOKMARK", _bookmark(rt, last, initial_end=True)))
     next_bookmark = time.monotonic() + bookmark_interval
@@ -142,7 +148,7 @@ def stream(
                     kind = "DELETED"
                 elif not now_in:
                     continue
-            out.append(_line(kind, _versioned(rt, ev.obj)))
+            out.append(_line(kind, _out(req, ev.obj)))
         if out:
             write(b"".join(out))
         if req.bookmarks and time.monotonic() >= next_bookmark:

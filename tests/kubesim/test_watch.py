@@ -89,3 +89,14 @@ def test_python_client_watch(kubesim):
     seen = [(e["type"], e["object"].metadata.name)
             for e in watch.Watch().stream(v1.list_namespaced_config_map, "default", timeout_seconds=1)]
     assert seen == [("ADDED", "x")]
+
+
+def test_watch_as_table_for_kubectl_get_watch(api, kubesim):
+    api("POST", CMS, cm("a"))
+    parsed = urlparse(kubesim.url)
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+    conn.request("GET", f"{CMS}?watch=true&timeoutSeconds=0.3",
+                 headers={"Accept": "application/json;as=Table;v=v1;g=meta.k8s.io"})
+    events = [json.loads(line) for line in conn.getresponse().read().splitlines() if line.strip()]
+    assert events[0]["type"] == "ADDED" and events[0]["object"]["kind"] == "Table"
+    assert events[0]["object"]["rows"][0]["cells"][0] == "a"
