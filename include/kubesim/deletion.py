@@ -149,7 +149,7 @@ def _delete_namespace(store: Store, rt: ResourceType, obj: Obj, *, dry_run: bool
 def delete_collection(
     store: Store, rt: ResourceType, items: list[Obj], *, policy: str | None, dry_run: bool
 ) -> list[Obj]:
-    out = []
+    out: list[Obj] = []
     with store.lock:
         for obj in items:
             m = obj["metadata"]
