@@ -39,8 +39,12 @@ def _kubectl(kubesim: Any, *args: str) -> str:
     return proc.stdout
 
 
-def test_first_apply_creates_every_object_labelled_and_records_the_inventory(client: KubeClient) -> None:
+def test_first_apply_creates_every_object_labelled_and_records_the_inventory(client: KubeClient,
+                                                                           kubesim: Any) -> None:
     result = reconcile(client, app(), dag_id=DAG_ID)
+    listed = _kubectl(kubesim, "get", "deployments,services,configmaps,secrets", "-n", "shop",
+                      "-l", f"{OWNER_LABEL}={DAG_ID}", "-o", "name")
+    assert sorted(listed.split()) == ["configmap/cfg", "deployment.apps/web", "secret/db", "service/web"]
     assert {c.action for c in result.changes.changes} == {Action.CREATED}
     assert result.applied.counts()["created"] == 5
     deploy = _live(client, "apps/v1", "Deployment", "web")
