@@ -33,6 +33,40 @@ def _needs_node_ports(spec: Obj) -> bool:
     return stype == "NodePort"
 
 
+def _name_of(obj: Obj) -> str:
+    meta = obj.get("metadata")
+    return str(meta.get("name") or "") if isinstance(meta, dict) else ""
+
+
+def _spec_of(obj: Obj) -> Obj:
+    spec = obj.get("spec")
+    return spec if isinstance(spec, dict) else {}
+
+
+def _ports(spec: Obj) -> list[Obj]:
+    ports = spec.get("ports")
+    return [p for p in ports if isinstance(p, dict)] if isinstance(ports, list) else []
+
+
+def _port_key(port: Obj) -> tuple[str, str]:
+    return (str(port.get("port")), str(port.get("protocol", "TCP")))
+
+
+def _node_ports(spec: Obj) -> set[int]:
+    return {p["nodePort"] for p in _ports(spec) if isinstance(p.get("nodePort"), int) and not isinstance(p.get("nodePort"), bool)}
+
+
+def _ips(spec: Obj) -> list[int]:
+    raw = spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else [])
+    out = []
+    for ip in raw if isinstance(raw, list) else []:
+        try:
+            out.append(int(ipaddress.ip_address(ip)))
+        except ValueError:
+            continue
+    return out
+
+
 class Allocator:
     """Service clusterIP/NodePort allocation shared by every request (thread-safe)."""
 
@@ -59,7 +93,7 @@ class Allocator:
         spec = obj.setdefault("spec", {})
         if not isinstance(spec, dict):
             return
-        name = str((obj.get("metadata") or {}).get("name") or "")
+        name = _name_of(obj)
         with self._lock:
             taken_ip: int | None = None
             taken_ports: list[int] = []
@@ -77,16 +111,20 @@ class Allocator:
 
     def admit_update(self, group: str, kind: str, obj: Obj, old: Obj) -> None:
         """Carry allocated values over an update that omits them (as the real Service REST
-        storage does) and allocate/release when the type changes."""
+        storage does) and allocate what a type change needs (a clusterIP when leaving
+        ExternalName, node ports when becoming NodePort/LoadBalancer).
+
+        Nothing is released here: the update may still fail validation or be a dry run. After a
+        successful write call :meth:`commit_update` (frees what ``old`` held and ``obj`` no longer
+        does); after a failed or dry-run update call :meth:`release_update` (frees what this call
+        took)."""
         if group != "" or kind != "Service":
             return
         spec = obj.setdefault("spec", {})
         if not isinstance(spec, dict):
             return
-        old_spec = old.get("spec") or {}
-        if not isinstance(old_spec, dict):
-            old_spec = {}
-        name = str((obj.get("metadata") or {}).get("name") or "")
+        old_spec = _spec_of(old)
+        name = _name_of(obj)
         with self._lock:
             old_needs, new_needs = _needs_cluster_ip(old_spec), _needs_cluster_ip(spec)
             if old_needs and new_needs and not spec.get("clusterIP") and old_spec.get("clusterIP"):
@@ -94,56 +132,60 @@ class Allocator:
                 spec["clusterIPs"] = list(old_spec.get("clusterIPs") or [old_spec["clusterIP"]])
             elif not old_needs and new_needs:
                 self._take_ip(spec, name)
-            elif old_needs and not new_needs:
-                self._release_ip(old_spec)
-                if (spec.get("type") or "ClusterIP") == "ExternalName":
-                    spec.pop("clusterIP", None)
-                    spec.pop("clusterIPs", None)
-            old_ports = {p.get("nodePort") for p in old_spec.get("ports") or [] if isinstance(p, dict)}
+            elif (spec.get("type") or "ClusterIP") == "ExternalName":
+                spec.pop("clusterIP", None)
+                spec.pop("clusterIPs", None)
+            old_ports = _node_ports(old_spec)
             if _needs_node_ports(spec):
-                by_key = {(p.get("port"), p.get("protocol", "TCP")): p.get("nodePort")
-                          for p in old_spec.get("ports") or [] if isinstance(p, dict)}
-                for port in spec.get("ports") or []:
-                    if isinstance(port, dict) and not port.get("nodePort"):
-                        previous = by_key.get((port.get("port"), port.get("protocol", "TCP")))
+                by_key = {_port_key(p): p["nodePort"] for p in _ports(old_spec) if isinstance(p.get("nodePort"), int)}
+                for port in _ports(spec):
+                    if not port.get("nodePort"):
+                        previous = by_key.get(_port_key(port))
                         if previous:
                             port["nodePort"] = previous
-                self._take_ports(spec, name, keep={p for p in old_ports if p})
-                kept = {p.get("nodePort") for p in spec.get("ports") or [] if isinstance(p, dict)}
-                for stale in old_ports - kept:
-                    self._node_ports.discard(stale)
+                self._take_ports(spec, name, keep=old_ports)
             else:
-                for stale in old_ports:
-                    self._node_ports.discard(stale)
-                for port in spec.get("ports") or []:
-                    if isinstance(port, dict) and port.get("nodePort") in old_ports:
+                # dropTypeDependentFields: node ports carried over from the old type are cleared
+                for port in _ports(spec):
+                    if port.get("nodePort") in old_ports:
                         port.pop("nodePort", None)
 
-    def release(self, group: str, kind: str, obj: Obj) -> None:
-        """Return a deleted (or dry-run) Service's clusterIP and nodePorts."""
+    def commit_update(self, group: str, kind: str, obj: Obj, old: Obj) -> None:
+        """After a stored update: free what ``old`` held that ``obj`` no longer uses."""
         if group != "" or kind != "Service":
             return
-        spec = obj.get("spec") or {}
+        new_spec = _spec_of(obj)
+        old_spec = _spec_of(old)
+        with self._lock:
+            keep = set(_ips(new_spec))
+            for value in _ips(old_spec):
+                if value not in keep and value != int(self._net.network_address) + 1:
+                    self._ips.discard(value)
+            for port in _node_ports(old_spec) - _node_ports(new_spec):
+                self._node_ports.discard(port)
+
+    def release_update(self, group: str, kind: str, obj: Obj, old: Obj) -> None:
+        """After a failed or dry-run update: free what :meth:`admit_update` took for ``obj``."""
+        self.commit_update(group, kind, old, obj)
+
+    def release(self, group: str, kind: str, obj: Obj) -> None:
+        """Return a deleted (or dry-run created) Service's clusterIP and nodePorts."""
+        if group != "" or kind != "Service":
+            return
+        spec = _spec_of(obj)
         with self._lock:
             self._release_ip(spec)
-            for port in spec.get("ports") or []:
-                if isinstance(port, dict) and port.get("nodePort"):
-                    self._node_ports.discard(port["nodePort"])
+            for port in _node_ports(spec):
+                self._node_ports.discard(port)
 
     def observe(self, group: str, kind: str, obj: Obj) -> None:
         """Mark a stored Service's allocations as taken (after loading persisted state)."""
         if group != "" or kind != "Service":
             return
-        spec = obj.get("spec") or {}
+        spec = _spec_of(obj)
         with self._lock:
-            for ip in spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else []):
-                try:
-                    self._ips.add(int(ipaddress.ip_address(ip)))
-                except ValueError:
-                    continue
-            for port in spec.get("ports") or []:
-                if isinstance(port, dict) and isinstance(port.get("nodePort"), int):
-                    self._node_ports.add(port["nodePort"])
+            self._ips.update(_ips(spec))
+            self._node_ports.update(_node_ports(spec))
 
     # --- internals (lock held) -------------------------------------------------------------------
 
@@ -151,7 +193,8 @@ class Allocator:
         return errors.invalid("", "Service", name, causes)
 
     def _take_ip(self, spec: Obj, name: str) -> int:
-        requested = spec.get("clusterIP") or (spec.get("clusterIPs") or [""])[0]
+        ips = spec.get("clusterIPs")
+        requested = spec.get("clusterIP") or (ips[0] if isinstance(ips, list) and ips else "")
         if requested:
             try:
                 addr = ipaddress.ip_address(requested)
@@ -191,23 +234,20 @@ class Allocator:
         return None
 
     def _release_ip(self, spec: Obj) -> None:
-        for ip in spec.get("clusterIPs") or ([spec["clusterIP"]] if spec.get("clusterIP") else []):
-            try:
-                value = int(ipaddress.ip_address(ip))
-            except ValueError:
-                continue
+        for value in _ips(spec):
             if value != int(self._net.network_address) + 1:
                 self._ips.discard(value)
 
     def _take_ports(self, spec: Obj, name: str, *, keep: set[int]) -> list[int]:
         low, high = self._ports
         taken: list[int] = []
-        for i, port in enumerate(spec.get("ports") or []):
+        ports = spec.get("ports")
+        for i, port in enumerate(ports if isinstance(ports, list) else []):
             if not isinstance(port, dict):
                 continue
             wanted = port.get("nodePort")
             if wanted:
-                if wanted in keep:
+                if isinstance(wanted, int) and wanted in keep:
                     continue
                 if not isinstance(wanted, int) or not low <= wanted <= high:
                     msg = f"provided port is not in the valid range. The range of valid ports is {low}-{high}"

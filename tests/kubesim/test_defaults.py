@@ -274,10 +274,30 @@ def test_allocator_is_safe_under_parallel_creates_and_type_changes() -> None:
     alloc.admit_update("", "Service", as_nodeport, old)
     port = as_nodeport["spec"]["ports"][0]["nodePort"]
     assert 30000 <= port <= 32767 and as_nodeport["spec"]["clusterIP"] == old["spec"]["clusterIP"]
+    alloc.commit_update("", "Service", as_nodeport, old)
     back = _svc("web")
     back["spec"]["ports"][0]["nodePort"] = port
     alloc.admit_update("", "Service", back, as_nodeport)
     assert "nodePort" not in back["spec"]["ports"][0]
+    clash = _svc("other", type="NodePort")
+    clash["spec"]["ports"][0]["nodePort"] = port
+    with pytest.raises(ApiError):  # not freed before the update is stored
+        alloc.admit_create("", "Service", clash)
+    alloc.commit_update("", "Service", back, as_nodeport)
+    alloc.admit_create("", "Service", clash)  # the released port is free again
+
+
+def test_a_dry_run_type_change_gives_its_node_port_back() -> None:
+    """API concepts, "Dry-run": nothing is persisted, so a dry-run update that would allocate a
+    node port leaves it free again once the core calls release_update."""
+    alloc = Allocator()
+    old = _svc("web")
+    alloc.admit_create("", "Service", old)
+    trial = _svc("web", type="NodePort")
+    alloc.admit_update("", "Service", trial, old)
+    port = trial["spec"]["ports"][0]["nodePort"]
+    alloc.release_update("", "Service", trial, old)
     reuse = _svc("other", type="NodePort")
     reuse["spec"]["ports"][0]["nodePort"] = port
-    alloc.admit_create("", "Service", reuse)  # the released port is free again
+    alloc.admit_create("", "Service", reuse)
+    assert reuse["spec"]["ports"][0]["nodePort"] == port

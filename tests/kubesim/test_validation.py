@@ -252,10 +252,17 @@ def test_malformed_bodies_never_crash_validation_defaults_or_controllers() -> No
     """kubesim issue, "Bad input": the server never crashes on bodies of the wrong shape; the
     behaviour modules turn them into causes (or leave them alone) instead of raising."""
     from kubesim.controllers import reconcile
+    from kubesim.defaults import Allocator
+    from kubesim.errors import ApiError
+
+    alloc = Allocator()
 
     samples: list[tuple[str, str, dict[str, Any]]] = [
         ("apps", "Deployment", deployment()),
         ("", "Service", {"metadata": {"name": "s"}, "spec": {"ports": [{"port": 80}], "type": "NodePort"}}),
+        ("", "Service", {"metadata": {"name": "t"}, "spec": {"ports": [{"port": 80, "nodePort": 30001}],
+                                                             "clusterIP": "10.96.0.9", "clusterIPs": ["10.96.0.9"],
+                                                             "type": "LoadBalancer"}}),
         ("batch", "Job", {"metadata": {"name": "j", "uid": "u"}, "spec": {"template": {"spec": {"containers": []}}}}),
         ("networking.k8s.io", "Ingress", {"metadata": {"name": "i"}, "spec": {"rules": [{"http": {"paths": [{}]}}]}}),
         ("rbac.authorization.k8s.io", "RoleBinding", {"metadata": {"name": "r"}, "roleRef": {}, "subjects": [{}]}),
@@ -284,6 +291,14 @@ def test_malformed_bodies_never_crash_validation_defaults_or_controllers() -> No
                 assert isinstance(validate(group, kind, obj, sample), list)
                 assert isinstance(validate(group, kind, obj, None), list)
                 reconcile(group, kind, obj, since=0.0, now=1.0)
+                calls: list[tuple[Any, tuple[Any, ...]]] = [
+                    (alloc.admit_create, (copy.deepcopy(obj),)), (alloc.admit_update, (copy.deepcopy(obj), sample)),
+                    (alloc.commit_update, (obj, sample)), (alloc.release, (obj,)), (alloc.observe, (obj,))]
+                for method, args in calls:
+                    try:
+                        method(group, kind, *args)
+                    except ApiError as exc:
+                        assert exc.code == 422
 
 
 def test_container_requests_may_not_exceed_limits() -> None:
