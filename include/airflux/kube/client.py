@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -82,6 +83,7 @@ class KubeClient:
         # The DynamicClient caches discovery in a file keyed by host; a private directory keeps
         # clusters that share a host:port (tests, port reuse) from reading each other's kinds.
         self._cache_dir = tempfile.mkdtemp(prefix="airflux-discovery-")
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self._cache_dir, ignore_errors=True)
         self._lock = threading.RLock()
         self._dyn: DynamicClient | None = None
         self._resources: dict[tuple[str, str], ResourceInfo] = {}
@@ -105,7 +107,7 @@ class KubeClient:
         return cls(kconfig.api_client_from_environment(pool_size=opts.workers), options=opts)
 
     def close(self) -> None:
-        shutil.rmtree(self._cache_dir, ignore_errors=True)
+        self._cleanup()
         self.api_client.close()
 
     def __enter__(self) -> KubeClient:
