@@ -77,9 +77,11 @@ def _split_api_version(api_version: str) -> tuple[str, str]:
 class KubeClient:
     """One cluster connection. Thread-safe: per-object calls may run on a worker pool."""
 
-    def __init__(self, api_client: k8s.ApiClient, *, options: ClientOptions | None = None) -> None:
+    def __init__(self, api_client: k8s.ApiClient, *, options: ClientOptions | None = None,
+                 owns_api_client: bool = True) -> None:
         self.options = options or ClientOptions()
         self.api_client = api_client
+        self._owns_api_client = owns_api_client  # a caller's client (the Airflow hook's) stays open
         # The DynamicClient caches discovery in a file keyed by host; a private directory keeps
         # clusters that share a host:port (tests, port reuse) from reading each other's kinds.
         self._cache_dir = tempfile.mkdtemp(prefix="airflux-discovery-")
@@ -99,7 +101,8 @@ class KubeClient:
     @classmethod
     def from_api_client(cls, api_client: k8s.ApiClient, *, options: ClientOptions | None = None) -> KubeClient:
         opts = options or ClientOptions()
-        return cls(kconfig.api_client_resized(api_client, pool_size=opts.workers), options=opts)
+        sized = kconfig.api_client_resized(api_client, pool_size=opts.workers)
+        return cls(sized, options=opts, owns_api_client=sized is not api_client)
 
     @classmethod
     def from_environment(cls, *, options: ClientOptions | None = None) -> KubeClient:
@@ -108,7 +111,8 @@ class KubeClient:
 
     def close(self) -> None:
         self._cleanup()
-        self.api_client.close()
+        if self._owns_api_client:
+            self.api_client.close()
 
     def __enter__(self) -> KubeClient:
         return self
