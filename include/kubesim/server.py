@@ -136,10 +136,10 @@ class Handler(BaseHTTPRequestHandler):
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
-                if decision.code is not None:
-                    self._read_body()
-                    raise errors.for_code(decision.code, decision.message, retry_after=decision.retry_after)
-            code = self._serve(app, method, path, query)
+            body = self._read_body()  # always consumed, so a keep-alive connection stays in sync
+            if decision is not None and decision.code is not None:
+                raise errors.for_code(decision.code, decision.message, retry_after=decision.retry_after)
+            code = self._serve(app, method, path, query, body)
         except errors.ApiError as exc:
             code = self._send_error(exc)
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
@@ -161,7 +161,7 @@ class Handler(BaseHTTPRequestHandler):
         self.server.app.faults.log(method, path, query, code, started, self.headers.get("Content-Type", ""),
                                    self.headers.get("User-Agent", ""))
 
-    def _serve(self, app: KubeSim, method: str, path: str, query: str) -> int:
+    def _serve(self, app: KubeSim, method: str, path: str, query: str, body: bytes) -> int:
         accept = self.headers.get("Accept", "")
         if method == "GET":
             if path in ("/healthz", "/livez", "/readyz"):
@@ -169,13 +169,12 @@ class Handler(BaseHTTPRequestHandler):
                 return 200
             found = discovery.handle(app.registry, self.path, accept, server_address=app.address)
             if found is not None:
-                status, ctype, body = found
-                self._send(status, body, ctype)
+                status, ctype, payload = found
+                self._send(status, payload, ctype)
                 return status
         if not path.startswith(("/api/", "/apis/")):
             self._send(404, b"404 page not found\n", "text/plain; charset=utf-8")
             return 404
-        body = self._read_body() if method in ("POST", "PUT", "PATCH", "DELETE") else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         params = dict(parse_qsl(query, keep_blank_values=True))
         result = api.handle(app.store, api.Request(method, path, params, headers, body))

@@ -115,3 +115,15 @@ def test_malformed_http_keeps_server_alive(kubesim):
     conn.endheaders()
     assert conn.getresponse().status == 400
     assert json.loads(_call(kubesim.url, "GET", "/version").raw)["major"] == "1"
+
+
+def test_body_on_get_does_not_desync_keep_alive(kubesim):
+    parsed = urlparse(kubesim.url)
+    conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=5)
+    conn.request("GET", CMS, body=b'{"x": 1}', headers={"Content-Type": "application/json"})
+    first = conn.getresponse()
+    first.read()
+    conn.request("GET", "/api/v1/namespaces/default")
+    second = conn.getresponse()
+    assert (first.status, second.status) == (200, 200)
+    assert json.loads(second.read())["metadata"]["name"] == "default"
