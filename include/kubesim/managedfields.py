@@ -8,7 +8,6 @@ an identical object.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from kubesim import fieldsets as fs
@@ -18,16 +17,60 @@ MAX_UPDATE_MANAGERS = 10
 ANCIENT_CHANGES = "ancient-changes"
 
 
-@dataclass
 class Entry:
-    manager: str
-    operation: str
-    api_version: str
-    subresource: str
-    time: str | None
-    fields: fs.FieldSet
-    raw: dict[str, Any] | None = field(default=None)  # the stored entry, reused when unchanged
-    changed: bool = False
+    """One manager's entry; its field set is decoded from FieldsV1 only when first needed."""
+
+    __slots__ = (
+        "_fields",
+        "_v1",
+        "api_version",
+        "changed",
+        "manager",
+        "operation",
+        "raw",
+        "subresource",
+        "time",
+    )
+
+    def __init__(
+        self,
+        manager: str,
+        operation: str,
+        api_version: str,
+        subresource: str,
+        time: str | None,
+        fields: fs.FieldSet | None,
+        raw: dict[str, Any] | None = None,
+        *,
+        changed: bool = False,
+        v1: Any = None,
+    ) -> None:
+        self.manager = manager
+        self.operation = operation
+        self.api_version = api_version
+        self.subresource = subresource
+        self.time = time
+        self._fields = fields
+        self._v1 = v1
+        self.raw = raw  # the stored entry, reused verbatim when unchanged
+        self.changed = changed
+
+    @property
+    def fields(self) -> fs.FieldSet:
+        if self._fields is None:
+            try:
+                self._fields = fs.decode(self._v1 or {})
+            except ValueError:  # a malformed entry owns nothing
+                self._fields = {}
+        return self._fields
+
+    @fields.setter
+    def fields(self, value: fs.FieldSet) -> None:
+        self._fields = value
+
+    def has_fields(self) -> bool:
+        """Whether the entry owns anything, without decoding an untouched FieldsV1."""
+        return bool(self._v1) if self._fields is None else bool(self._fields)
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -52,9 +95,8 @@ def decode_entries(entries: Any) -> list[Entry] | None:
             for k in ("manager", "operation", "apiVersion", "subresource", "time")
         ):
             return None
-        try:
-            fields = fs.decode(raw.get("fieldsV1") or {})
-        except ValueError:
+        v1 = raw.get("fieldsV1")
+        if v1 is not None and not isinstance(v1, dict):
             return None
         e = Entry(
             str(raw.get("manager", "")),
@@ -62,10 +104,11 @@ def decode_entries(entries: Any) -> list[Entry] | None:
             str(raw.get("apiVersion", "")),
             str(raw.get("subresource", "")),
             raw.get("time"),
-            fields,
+            None,
             raw,
+            v1=v1,
         )
-        if not e.manager and not e.operation and not fields:
+        if not e.manager and not e.operation and not v1:
             continue
         prev = out.get(e.key)
         if prev is not None:
@@ -91,7 +134,7 @@ def encode_entry(e: Entry) -> dict[str, Any]:
 
 def encode(entries: list[Entry], original: list[Any] | None) -> list[dict[str, Any]] | None:
     """managedFields for ``entries`` (None when no manager owns anything), sorted like the apiserver."""
-    live = cap_update_managers([e for e in entries if e.fields])
+    live = cap_update_managers([e for e in entries if e.has_fields()])
     if not live:
         return None
     if original is not None and not any(e.changed for e in live) and len(live) == len(original):

@@ -139,13 +139,14 @@ def apply(
         me.changed = mine.fields != config_set or mine.api_version != api_version
 
     merged = ssa_merge.merge_map(live_body, clean, (), schema)
-    if mine is not None and mine.fields:
+    if mine is not None and mine.fields and fs.difference(mine.fields, config_set):
         owned = config_set
         for e in others:
             owned = fs.union(owned, e.fields)
         ssa_merge.prune_map(merged, mine.fields, owned, (), schema)
 
-    added, modified, removed = fs.compare(live_body, merged, schema)
+    unchanged = live is not None and merged == live_body  # the common no-op: skip the walk
+    added, modified, removed = ({}, {}, {}) if unchanged else fs.compare(live_body, merged, schema)
     changed = fs.union(added, modified)
     conflicts = _conflicts(others, changed)
     if conflicts and not force:
@@ -154,8 +155,10 @@ def apply(
         if blocking:
             raise ApplyConflict([_conflict(e, p) for e, p in blocking])
     for e in others:
-        lost = fs.from_paths([p for c_e, p in conflicts if c_e is e])
-        new_fields = fs.difference(fs.difference(e.fields, lost), removed)
+        lost = [p for c_e, p in conflicts if c_e is e]
+        if not lost and not removed:
+            continue
+        new_fields = fs.difference(fs.difference(e.fields, fs.from_paths(lost)), removed)
         if new_fields != e.fields:
             e.fields = new_fields
             e.changed = True
@@ -168,11 +171,11 @@ def apply(
     if object_changed:
         me.time = now
     result_entries = [*others, me] if config_set else others
-    mf = mfs.encode(result_entries if result_entries else [], original_mf)
-    if live is not None and not object_changed and mf == original_mf:
+    untouched = not any(e.changed for e in result_entries) and len(result_entries) == len(entries)
+    if live is not None and not object_changed and untouched:
         # ``merged`` is already a fresh copy equal to the live body: give it the live entries back.
         return mfs.with_managed(merged, jcopy(original_mf) if original_mf else None)
-    return mfs.with_managed(merged, mf)
+    return mfs.with_managed(merged, mfs.encode(result_entries, original_mf))
 
 
 def _meta(obj: Any) -> dict[str, Any]:
@@ -295,14 +298,21 @@ def track_update(
         original_mf = old_mf
     if entries is None:
         entries, original_mf = [], None
-    added, modified, removed = fs.compare(mfs.body(old), mfs.body(new), schema)
+    old_body, new_body = mfs.body(old), mfs.body(new)
+    if old is not None and old_body == new_body:  # nothing changed: skip the walk
+        added: fs.FieldSet = {}
+        modified: fs.FieldSet = {}
+        removed: fs.FieldSet = {}
+    else:
+        added, modified, removed = fs.compare(old_body, new_body, schema)
     current = fs.union(added, modified)
     key = (manager, "Update", subresource, api_version)
-    for e in entries:
-        nf = fs.difference(fs.difference(e.fields, current), removed)
-        if nf != e.fields:
-            e.fields = nf
-            e.changed = True
+    if current or removed:
+        for e in entries:
+            nf = fs.difference(fs.difference(e.fields, current), removed)
+            if nf != e.fields:
+                e.fields = nf
+                e.changed = True
     if current:
         mine = next((e for e in entries if e.key == key), None)
         if mine is None:
