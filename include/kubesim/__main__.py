@@ -23,11 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kubeconfig", type=Path, help="write a kubeconfig for this server here")
     parser.add_argument("--state", type=Path, help="load state from this JSON file on start, save it on exit")
     parser.add_argument("--no-controllers", action="store_true", help="do not simulate controllers")
+    parser.add_argument("--tls", action="store_true", help="serve HTTPS with a self-signed certificate")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING)
     try:
-        sim = KubeSim(host=args.host, port=args.port, state_file=args.state, controllers=not args.no_controllers)
+        sim = KubeSim(host=args.host, port=args.port, state_file=args.state, controllers=not args.no_controllers,
+                      tls=args.tls)
     except (OSError, ValueError) as exc:
         print(f"kubesim: {exc}", file=sys.stderr)
         return 1

@@ -8,10 +8,14 @@ exception is a 500 InternalError and never takes the server down.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import logging
+import shutil
 import socket
+import ssl
+import tempfile
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,8 +42,13 @@ class Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
 
     def setup(self) -> None:
-        super().setup()
+        self.connection = self.request
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if isinstance(self.connection, ssl.SSLSocket):  # TLS handshake in this connection's thread
+            self.connection.settimeout(10)
+            self.connection.do_handshake()
+            self.connection.settimeout(None)
+        super().setup()
 
     def log_message(self, format: str, *args: Any) -> None:
         return
@@ -225,7 +234,7 @@ class KubeSim:
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, state_file: Path | None = None,
                  history: int = 10000, controllers: bool = True, interval: float = 0.05,
-                 bookmark_interval: float = 5.0) -> None:
+                 bookmark_interval: float = 5.0, tls: bool = False) -> None:
         self.registry = Registry()
         self.store = Store(registry=self.registry, history=history)
         self.faults = Faults()
@@ -239,7 +248,17 @@ class KubeSim:
         self._httpd = _HTTPServer((host, port), self)
         self.host, self.port = str(self._httpd.server_address[0]), int(self._httpd.server_address[1])
         self.address = f"{self.host}:{self.port}"
-        self.url = f"http://{self.address}"
+        self.ca_pem: bytes | None = None
+        self._tls_dir: str | None = None
+        if tls:
+            from kubesim import tls as tls_support
+
+            self._tls_dir = tempfile.mkdtemp(prefix="kubesim-tls-")
+            cert = tls_support.self_signed(Path(self._tls_dir), self.host)
+            self.ca_pem = cert.cert_pem
+            self._httpd.socket = cert.server_context().wrap_socket(
+                self._httpd.socket, server_side=True, do_handshake_on_connect=False)
+        self.url = f"{'https' if tls else 'http'}://{self.address}"
         self._loop = Loop(self.store, interval=interval) if controllers else None
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
                                         name="kubesim-http", daemon=True)
@@ -259,12 +278,22 @@ class KubeSim:
             from kubesim import persist
 
             persist.save(self.store, self.state_file)
+        if self._tls_dir is not None:
+            shutil.rmtree(self._tls_dir, ignore_errors=True)
+
+    def _cluster_entry(self) -> dict[str, str]:
+        entry = {"server": self.url}
+        if self.ca_pem is not None:
+            entry["certificate-authority-data"] = base64.b64encode(self.ca_pem).decode()
+        return entry
 
     def write_kubeconfig(self, path: Path, *, namespace: str = "default") -> Path:
         config = {
             "apiVersion": "v1", "kind": "Config", "preferences": {},
-            "clusters": [{"name": "kubesim", "cluster": {"server": self.url}}],
-            "users": [{"name": "kubesim", "user": {}}],
+            "clusters": [{"name": "kubesim", "cluster": self._cluster_entry()}],
+            # kubectl prompts for a username over TLS when the user has no credentials at all; kubesim
+            # does not authenticate, so a fixed placeholder token stops the prompt
+            "users": [{"name": "kubesim", "user": {"token": "kubesim"} if self.ca_pem is not None else {}}],
             "contexts": [{"name": "kubesim", "context": {"cluster": "kubesim", "user": "kubesim",
                                                          "namespace": namespace}}],
             "current-context": "kubesim",

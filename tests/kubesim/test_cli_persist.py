@@ -41,3 +41,14 @@ def test_main_prints_url_and_writes_kubeconfig(tmp_path):
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
     assert (tmp_path / "s.json").exists()
+
+
+def test_tls_with_self_signed_ca_in_kubeconfig(kubesim_factory):
+    from kubernetes import client
+
+    secure = kubesim_factory(tls=True)
+    assert secure.url.startswith("https://127.0.0.1:")
+    names = [n.metadata.name for n in client.CoreV1Api(secure.api_client()).list_namespace().items]
+    assert "default" in names
+    result = secure.kubectl("get", "ns", "default", "-o", "name")
+    assert result.returncode == 0 and result.stdout.strip() == "namespace/default"
