@@ -117,6 +117,11 @@ _ATOMIC_MAP_FIELDS = frozenset(
         "nodeSelectorTerms",
         "matchLabelKeys",
         "mismatchLabelKeys",
+        "requiredDuringSchedulingIgnoredDuringExecution",  # NodeSelector (the pod-affinity one is a list)
+        "involvedObject",  # Event: ObjectReference
+        "related",
+        "dataSource",  # PVC: TypedLocalObjectReference
+        "roleRef",
     }
 )
 

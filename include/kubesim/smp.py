@@ -326,6 +326,23 @@ def _normalize_order(
     return out
 
 
+def _check_order(patch_list: list[Any], order: list[Any], merge_key: str, path: Path) -> None:
+    """The patch list's items must appear in ``$setElementOrder`` in the same relative order."""
+    items = [x for x in patch_list if not (isinstance(x, dict) and _DIRECTIVE in x)]
+    if not items or not order:
+        return
+    pi = oi = 0
+    while pi < len(items) and oi < len(order):
+        if _index([order[oi]], items[pi], merge_key) == 0:
+            pi += 1
+        oi += 1
+    if pi < len(items):
+        raise _fail(
+            f"The order in patch list:\n{_go(patch_list)}\n doesn't match {_ORDER} list:\n{_go(order)}\n",
+            path,
+        )
+
+
 def _merge_with_order(
     orig: dict[str, Any], patch: dict[str, Any], field: str, order: Any, path: Path, schema: Schema
 ) -> None:
@@ -342,13 +359,7 @@ def _merge_with_order(
     ov: list[Any] = raw_o if isinstance(raw_o, list) else []
     pv: list[Any] = raw_p if isinstance(raw_p, list) else []
     if found_p:
-        for item in pv:
-            if isinstance(item, dict) and _DIRECTIVE in item:
-                continue
-            if _index(order, item, merge_key) < 0:
-                raise _fail(
-                    f"error when building the order list: {item} is not in the $setElementOrder list", cpath
-                )
+        _check_order(pv, order, merge_key, cpath)
     if found_o and not found_p:
         merged = ov
     elif found_p and not found_o:

@@ -247,3 +247,18 @@ def test_errors_carry_the_status_code_a_real_server_answers() -> None:
         500,
         "map: map[image:x] does not contain declared merge key: name",
     )
+
+
+def test_set_element_order_must_agree_with_the_patch_list() -> None:
+    """strategic-merge-patch.md "setElementOrder Directive": the patch list follows the given order."""
+    p = pod({"name": "a"}, {"name": "b"})
+    with pytest.raises(PatchError, match="doesn't match"):
+        smp(
+            p,
+            {
+                "spec": {
+                    "$setElementOrder/containers": [{"name": "a"}, {"name": "b"}],
+                    "containers": [{"name": "b", "image": "x"}, {"name": "a", "image": "y"}],
+                }
+            },
+        )
