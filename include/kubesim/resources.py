@@ -258,7 +258,8 @@ class Registry:
         with self._lock:
             generation = self.generation
             if key in self._docs:
-                return self._docs[key]  # type: ignore[no-any-return]
+                hit: T = self._docs[key]
+                return hit
         value = build()
         with self._lock:
             if self.generation == generation:
@@ -373,7 +374,7 @@ class Registry:
                     list_kind_name=list_kind,
                     crd_name=crd_name,
                     printer_columns=_printer_columns(v.get("additionalPrinterColumns")),
-                    storage_version=storage if storage != v["name"] else "",
+                    storage_version=str(storage or "") if storage != v["name"] else "",
                 )
             )
         return sorted(out, key=lambda rt: version_priority_key(rt.version))

@@ -33,7 +33,7 @@ def fetch(reg: Registry, path: str) -> Any:
 def gv_doc(reg: Registry, gv: str) -> dict[str, Any]:
     index = fetch(reg, "/openapi/v3")
     key = f"apis/{gv}" if "/" in gv else f"api/{gv}"
-    return fetch(reg, index["paths"][key]["serverRelativeURL"])  # type: ignore[no-any-return]
+    return fetch(reg, index["paths"][key]["serverRelativeURL"])
 
 
 def patch_ops(doc: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -52,7 +52,7 @@ def resolve(doc: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     if "allOf" in schema:
         schema = schema["allOf"][0]
     if "$ref" in schema:
-        return doc["components"]["schemas"][schema["$ref"][len(REF):]]  # type: ignore[no-any-return]
+        return doc["components"]["schemas"][schema["$ref"][len(REF):]]
     return schema
 
 
@@ -282,7 +282,7 @@ spec:
 
 def logged(kubesim: Any, method: str, before: int, count: int = 1) -> list[Any]:
     """Requests logged after the first `before` (the server logs a request once its response is sent)."""
-    return kubesim.wait_for(  # type: ignore[no-any-return]
+    return kubesim.wait_for(
         lambda: (found := kubesim.requests(method=method)[before:]) and len(found) >= count and found, timeout=5)
 
 

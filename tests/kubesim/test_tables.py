@@ -91,7 +91,7 @@ def test_pod_columns() -> None:
     assert cells(table(rt("", "v1", "pods"), pending))[1:3] == ["0/1", "Terminating"]
 
 
-RUN = {"running": {}}
+RUN: dict[str, Any] = {"running": {}}
 
 
 @pytest.mark.parametrize(("spec", "status", "meta_extra", "expected"), [
