@@ -133,11 +133,16 @@ def _continue_token(rv: int, ns: str, name: str) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode_continue(token: str) -> tuple[str, str]:
+_CONTINUE_EXPIRED = (
+    "The provided continue parameter is too old to display a consistent list result. You can start a new list "
+    "without the continue parameter.")
+
+
+def _decode_continue(token: str) -> tuple[tuple[str, str], int]:
     try:
         data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         ns, _, name = str(data["start"]).rstrip("\x00").partition("/")
-        return ns, name
+        return (ns, name), int(data["rv"])
     except (ValueError, KeyError, TypeError):
         raise errors.bad_request("continue key is not valid: incorrect encoded start resourceVersion "
                                  "(version meta.k8s.io/v1)") from None
@@ -155,11 +160,26 @@ def list_objects(store: Store, rt: ResourceType, namespace: str | None, req: Req
     except ValueError:
         raise errors.bad_request(f"limit: Invalid value: {req.params.get('limit')!r}") from None
     token = req.params.get("continue")
-    with store.lock:
-        rv = store.rv
-        items = store.items(rt.group, rt.plural, namespace)
+    start: tuple[str, str] | None = None
+    snapshot: int | None = None
     if token:
-        start = _decode_continue(token)
+        start, snapshot = _decode_continue(token)
+    elif req.params.get("resourceVersionMatch") == "Exact":
+        try:
+            snapshot = int(req.params.get("resourceVersion") or "")
+        except ValueError:
+            raise errors.bad_request("resourceVersion: Invalid value: an exact resourceVersion is required") from None
+    with store.lock:
+        if snapshot is None or snapshot >= store.rv:
+            rv = store.rv
+            found: list[Obj] | None = store.items(rt.group, rt.plural, namespace)
+        else:  # continue tokens and Exact reads see the state of their resourceVersion
+            rv = snapshot
+            found = store.items_at(rt.group, rt.plural, namespace, snapshot)
+    if found is None:
+        raise errors.gone(_CONTINUE_EXPIRED if token else "The resourceVersion for the provided list is too old.")
+    items = found
+    if start is not None:
         items = [o for o in items if (o["metadata"].get("namespace", ""), o["metadata"]["name"]) > start]
     if flt is not None:
         items = [o for o in items if flt(o)]

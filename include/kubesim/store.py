@@ -123,6 +123,25 @@ class Store:
         keys = sorted(bucket) if namespace is None else sorted(k for k in bucket if k[0] == namespace)
         return [bucket[k] for k in keys]
 
+    def items_at(self, group: str, plural: str, namespace: str | None, rv: int) -> list[Obj] | None:
+        """The objects as they were at resourceVersion ``rv`` (rewinding the event history);
+        None when the history no longer reaches back that far (a real server's compaction)."""
+        if rv >= self.rv:
+            return self.items(group, plural, namespace)
+        if rv < self.floor:
+            return None
+        state = {(o["metadata"].get("namespace", ""), o["metadata"]["name"]): o
+                 for o in self.items(group, plural, namespace)}
+        for ev in reversed(self.events_after(rv)):
+            if ev.bucket != (group, plural) or (namespace is not None and ev.namespace != namespace):
+                continue
+            key = (ev.namespace, ev.obj["metadata"]["name"])
+            if ev.type == "ADDED" or ev.prev is None:
+                state.pop(key, None)
+            else:
+                state[key] = ev.prev
+        return [state[k] for k in sorted(state)]
+
     def buckets(self) -> Iterator[tuple[ResourceType, dict[tuple[str, str], Obj]]]:
         for b, objs in list(self._data.items()):
             rt = self._types.get(b)

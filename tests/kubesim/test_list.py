@@ -75,3 +75,23 @@ def test_selector_parse_errors():
     with pytest.raises(errors.ApiError) as info:
         selectors.parse_label_selector("app in (a")
     assert info.value.code == 400
+
+
+def test_continue_serves_the_snapshot_of_the_first_page(populated, kubesim):
+    first = populated("GET", f"{CMS}?limit=2")
+    populated("POST", CMS, cm("aa"))          # sorts into the second page, created after the first
+    populated("DELETE", f"{CMS}/c")
+    second = populated("GET", f"{CMS}?limit=2&continue={first.body['metadata']['continue']}")
+    assert names(second) == ["c"]
+    assert second.body["metadata"]["resourceVersion"] == first.body["metadata"]["resourceVersion"]
+    kubesim.compact()
+    expired = populated("GET", f"{CMS}?limit=2&continue={first.body['metadata']['continue']}")
+    assert expired.code == 410 and expired.body["reason"] == "Expired"
+
+
+def test_exact_resource_version_read(populated):
+    rv = populated("GET", CMS).body["metadata"]["resourceVersion"]
+    populated("DELETE", f"{CMS}/a")
+    old = populated("GET", f"{CMS}?resourceVersion={rv}&resourceVersionMatch=Exact")
+    assert names(old) == ["a", "b", "c"] and old.body["metadata"]["resourceVersion"] == rv
+    assert names(populated("GET", CMS)) == ["b", "c"]
