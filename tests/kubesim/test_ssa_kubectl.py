@@ -39,7 +39,9 @@ def managers(kubesim: Any) -> dict[tuple[str, str], dict[str, Any]]:
 
 def test_upgrade_from_client_side_apply(kubesim: Any) -> None:
     """Docs "Upgrading from client-side apply to server-side apply": ownership moves to the
-    ``kubectl`` applier without conflicts, and the client-side manager is gone."""
+    ``kubectl`` applier without conflicts, and the client-side manager is gone.
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#upgrading-from-client-side-apply-to-server-side-apply
+    """
     ok(kubesim, "apply", "-f", "-", input=manifest())
     assert ("kubectl-client-side-apply", "Update") in managers(kubesim)
     ok(kubesim, "apply", "--server-side", "-f", "-", input=manifest(image="nginx:2"))
@@ -54,7 +56,9 @@ def test_upgrade_from_client_side_apply(kubesim: Any) -> None:
 
 def test_scaled_field_conflicts_on_upgrade(kubesim: Any) -> None:
     """Docs "Upgrading ...": a field changed by ``kubectl scale`` after client-side apply is not owned
-    by client-side apply and conflicts on ``kubectl apply --server-side``."""
+    by client-side apply and conflicts on ``kubectl apply --server-side``.
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#upgrading-from-client-side-apply-to-server-side-apply
+    """
     ok(kubesim, "apply", "-f", "-", input=manifest(replicas=2))
     ok(kubesim, "scale", "deploy", "mig", "--replicas=5")
     err = fails(kubesim, "apply", "--server-side", "-f", "-", input=manifest(replicas=2))
@@ -63,7 +67,9 @@ def test_scaled_field_conflicts_on_upgrade(kubesim: Any) -> None:
 
 def test_downgrade_to_client_side_apply(kubesim: Any) -> None:
     """Docs "Downgrading from server-side apply to client-side apply": kubectl's server-side apply keeps
-    last-applied-configuration current, so a later client-side apply computes the right patch."""
+    last-applied-configuration current, so a later client-side apply computes the right patch.
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#downgrading-from-server-side-apply-to-client-side-apply
+    """
     ok(kubesim, "apply", "-f", "-", input=manifest(replicas=2))
     ok(kubesim, "apply", "--server-side", "-f", "-", input=manifest(replicas=3))
     annotation = ok(

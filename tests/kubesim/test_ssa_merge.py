@@ -35,7 +35,9 @@ def _containers(obj: dict) -> list[dict]:
 
 def test_list_map_items_merge_by_key_and_keep_other_managers_items() -> None:
     """Docs "Merge strategy": ``listType=map`` items are identified by their keys, so different
-    managers can manage entries separately (containers by name)."""
+    managers can manage entries separately (containers by name).
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#merge-strategy
+    """
     obj = do_apply(None, deployment(), "kubectl")
     sidecar = partial({"template": {"spec": {"containers": [{"name": "proxy", "image": "envoy"}]}}})
     obj = do_apply(obj, sidecar, "mesh-injector")
@@ -47,7 +49,9 @@ def test_list_map_items_merge_by_key_and_keep_other_managers_items() -> None:
 
 def test_container_ports_are_keyed_by_port_and_defaulted_protocol() -> None:
     """Docs "Merge strategy": ``listMapKey`` may be several fields (``["port", "protocol"]``); an
-    omitted key field takes its schema default (protocol TCP)."""
+    omitted key field takes its schema default (protocol TCP).
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#merge-strategy
+    """
     obj = do_apply(None, deployment(), "kubectl")
     key = 'k:{"containerPort":80,"protocol":"TCP"}'
     assert owns(obj, "kubectl", *POD_SPEC, "f:containers", 'k:{"name":"nginx"}', "f:ports", key)
@@ -58,7 +62,9 @@ def test_container_ports_are_keyed_by_port_and_defaulted_protocol() -> None:
 
 
 def test_service_ports_are_keyed_by_port_and_protocol() -> None:
-    """Docs "Merge strategy" (``listMapKey`` example ``["port", "protocol"]``)."""
+    """Docs "Merge strategy" (``listMapKey`` example ``["port", "protocol"]``).
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#merge-strategy
+    """
     svc = schema_for("", "Service")
     cfg = {
         "apiVersion": "v1",
@@ -75,7 +81,9 @@ def test_service_ports_are_keyed_by_port_and_protocol() -> None:
 
 
 def test_sets_merge_item_by_item() -> None:
-    """Docs "Merge strategy": ``listType=set`` lets managers own scalar items separately (finalizers)."""
+    """Docs "Merge strategy": ``listType=set`` lets managers own scalar items separately (finalizers).
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#merge-strategy
+    """
     obj = do_apply(
         None, configmap({}, finalizers=["a.example/one"]), "one", schema=schema_for("", "ConfigMap")
     )
@@ -90,7 +98,9 @@ def test_sets_merge_item_by_item() -> None:
 
 def test_atomic_list_has_a_single_owner_and_is_replaced_whole() -> None:
     """Docs "Merge strategy": an ``atomic`` list is replaced whole and owned by a single manager
-    (tolerations)."""
+    (tolerations).
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#merge-strategy
+    """
     tol = [{"key": "a", "operator": "Exists"}]
     cfg = deployment()
     cfg["spec"]["template"]["spec"]["tolerations"] = tol
@@ -105,7 +115,9 @@ def test_atomic_list_has_a_single_owner_and_is_replaced_whole() -> None:
 
 
 def test_atomic_struct_is_owned_as_one_field() -> None:
-    """Docs "Merge strategy": ``structType=atomic`` (a LabelSelector) is replaced and owned whole."""
+    """Docs "Merge strategy": ``structType=atomic`` (a LabelSelector) is replaced and owned whole.
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#merge-strategy
+    """
     obj = do_apply(None, deployment(), "kubectl")
     assert entry(obj, "kubectl")["fieldsV1"]["f:spec"]["f:selector"] == {}  # type: ignore[index]
     changed = partial({"selector": {"matchLabels": {"app": "other"}}})
@@ -147,7 +159,9 @@ def _cr(**spec: object) -> dict:
 
 def test_custom_resource_lists_follow_x_kubernetes_list_type() -> None:
     """Docs "Custom resources and Server-Side Apply": schema markers decide merging; lists without
-    them are atomic."""
+    them are atomic.
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#custom-resources-and-server-side-apply
+    """
     sch = schema_for("example.com", "Foo", CRD_SCHEMA)
     obj = do_apply(None, _cr(items=[{"id": "a", "v": 1}], tags=["x"], plain=["p"]), "one", schema=sch)
     obj = do_apply(obj, _cr(items=[{"id": "b", "v": 2}], tags=["y"]), "two", schema=sch)
@@ -159,7 +173,9 @@ def test_custom_resource_lists_follow_x_kubernetes_list_type() -> None:
 
 
 def test_custom_resource_atomic_map() -> None:
-    """Docs "Merge strategy" (``x-kubernetes-map-type: atomic`` for CRDs)."""
+    """Docs "Merge strategy" (``x-kubernetes-map-type: atomic`` for CRDs).
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#merge-strategy
+    """
     sch = schema_for("example.com", "Foo", CRD_SCHEMA)
     obj = do_apply(None, _cr(data={"key1": "val1", "key2": "val2"}), "manager-one", schema=sch)
     assert entry(obj, "manager-one")["fieldsV1"] == {"f:spec": {"f:data": {}}}  # type: ignore[index]
@@ -168,7 +184,9 @@ def test_custom_resource_atomic_map() -> None:
 
 
 def test_custom_resource_without_markers_treats_lists_as_atomic() -> None:
-    """Docs "Custom resources and Server-Side Apply": "all lists are considered atomic"."""
+    """Docs "Custom resources and Server-Side Apply": "all lists are considered atomic".
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#custom-resources-and-server-side-apply
+    """
     sch = schema_for(
         "example.com",
         "Bar",
@@ -189,7 +207,9 @@ def test_custom_resource_without_markers_treats_lists_as_atomic() -> None:
 
 def test_controller_applies_without_reading_and_forces() -> None:
     """Docs "Using Server-Side Apply in a controller": no read or resourceVersion needed, force
-    conflicts; fields the controller never applied cannot be removed by applying."""
+    conflicts; fields the controller never applied cannot be removed by applying.
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#using-server-side-apply-in-a-controller
+    """
     obj = do_apply(None, deployment(), "kubectl")
     ctrl = partial({"replicas": 7})
     obj = do_apply(obj, ctrl, "my-controller", force=True)
@@ -202,7 +222,9 @@ def test_controller_applies_without_reading_and_forces() -> None:
 
 def test_transferring_replicas_to_an_autoscaler() -> None:
     """Docs "Transferring ownership": hand ``replicas`` over via a temporary manager; the temporary
-    manager disappears once the HPA writes the field."""
+    manager disappears once the HPA writes the field.
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#transferring-ownership
+    """
     obj = do_apply(None, deployment(replicas=3), "kubectl")
     obj = do_apply(obj, partial({"replicas": 3}), "handover-to-hpa")
     obj = do_apply(obj, deployment(replicas=None), "kubectl")
@@ -215,7 +237,9 @@ def test_transferring_replicas_to_an_autoscaler() -> None:
 
 
 def test_transferring_ownership_between_managers() -> None:
-    """Docs "Transferring ownership" → "Transferring ownership between managers": share, then drop."""
+    """Docs "Transferring ownership" → "Transferring ownership between managers": share, then drop.
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#transferring-ownership
+    """
     obj = do_apply(None, deployment(minReadySeconds=10), "old-owner")
     obj = do_apply(obj, partial({"minReadySeconds": 10}), "new-owner")
     obj = do_apply(obj, deployment(), "old-owner")
@@ -226,7 +250,9 @@ def test_transferring_ownership_between_managers() -> None:
 
 def test_clearing_managed_fields_with_a_single_empty_entry() -> None:
     """Docs "Clearing managedFields": ``[{}]`` strips them; ``[]`` does not; combined with other
-    changes the updater then owns just those."""
+    changes the updater then owns just those.
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#clearing-managedfields
+    """
     obj = do_apply(None, deployment(), "kubectl")
     cleared = do_update(obj, mutated(obj, lambda o: o["metadata"].update(managedFields=[{}])), "patcher")
     assert "managedFields" not in cleared["metadata"]
@@ -244,7 +270,9 @@ def test_clearing_managed_fields_with_a_single_empty_entry() -> None:
 
 def test_first_apply_after_clearing_conflicts_with_before_first_apply() -> None:
     """Docs "Clearing managedFields": with no managers left, the API server attributes the existing
-    fields to ``before-first-apply`` when the next apply comes."""
+    fields to ``before-first-apply`` when the next apply comes.
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#clearing-managedfields
+    """
     obj = do_apply(None, deployment(), "kubectl")
     cleared = do_update(obj, mutated(obj, lambda o: o["metadata"].update(managedFields=[{}])), "patcher")
     with pytest.raises(ssa.ApplyConflict) as err:
@@ -256,7 +284,9 @@ def test_first_apply_after_clearing_conflicts_with_before_first_apply() -> None:
 
 def test_upgrade_from_client_side_apply_takes_over_without_conflicts() -> None:
     """Docs "Upgrading from client-side apply to server-side apply": kubectl takes over the fields
-    of the last-applied-configuration; a field changed since (kubectl scale) still conflicts."""
+    of the last-applied-configuration; a field changed since (kubectl scale) still conflicts.
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#upgrading-from-client-side-apply-to-server-side-apply
+    """
     csa = deployment()
     csa["metadata"]["annotations"] = {ssa.LAST_APPLIED: json.dumps(deployment())}
     obj = do_update(None, csa, "kubectl-client-side-apply")
@@ -272,7 +302,9 @@ def test_upgrade_from_client_side_apply_takes_over_without_conflicts() -> None:
 
 def test_downgrade_keeps_last_applied_configuration_current() -> None:
     """Docs "Downgrading from server-side apply to client-side apply": kubectl's server-side apply
-    keeps the annotation up to date (only for the ``kubectl`` manager)."""
+    keeps the annotation up to date (only for the ``kubectl`` manager).
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#downgrading-from-server-side-apply-to-client-side-apply
+    """
     csa = deployment()
     csa["metadata"]["annotations"] = {ssa.LAST_APPLIED: json.dumps(deployment())}
     obj = do_update(None, csa, "kubectl-client-side-apply")
@@ -285,7 +317,9 @@ def test_downgrade_keeps_last_applied_configuration_current() -> None:
 
 def test_invalid_apply_configurations_are_rejected() -> None:
     """Docs "Field management" → "Example": "If the fully specified intent does not produce a valid
-    object, the request fails" (list-map items need their keys, keys must be unique)."""
+    object, the request fails" (list-map items need their keys, keys must be unique).
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#field-management
+    """
     nameless = partial({"template": {"spec": {"containers": [{"image": "x"}]}}})
     with pytest.raises(PatchError, match='omits key field "name"'):
         do_apply(None, nameless, "kubectl")
@@ -314,7 +348,9 @@ def test_apply_of_a_typical_deployment_is_fast() -> None:
 
 def test_more_than_ten_update_managers_collapse_into_ancient_changes() -> None:
     """Docs "Field managers" (API server side: at most ten Update managers are kept, the oldest are
-    merged into ``ancient-changes``)."""
+    merged into ``ancient-changes``).
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#managers
+    """
     obj = do_apply(None, deployment(), "kubectl")
     for i in range(12):
         label = mutated(obj, lambda o, i=i: o["metadata"].setdefault("labels", {}).update({f"l{i}": "x"}))
@@ -327,7 +363,9 @@ def test_more_than_ten_update_managers_collapse_into_ancient_changes() -> None:
 
 
 def test_custom_resource_map_entries_holding_objects_are_members() -> None:
-    """Docs "Merge strategy" (``mapType=granular``): an applier owns each entry of a free-form map."""
+    """Docs "Merge strategy" (``mapType=granular``): an applier owns each entry of a free-form map.
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#merge-strategy
+    """
     schema = {
         "type": "object",
         "properties": {
@@ -355,7 +393,9 @@ def test_custom_resource_map_entries_holding_objects_are_members() -> None:
 
 def test_owner_references_are_atomic_items_of_a_list_map() -> None:
     """Docs "Merge strategy" (``structType=atomic`` items of a ``listType=map``): each owner reference
-    is keyed by uid and owned whole."""
+    is keyed by uid and owned whole.
+    https://kubernetes.io/docs/reference/using-api/server-side-apply/#merge-strategy
+    """
     ref = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "rs", "uid": "u1", "controller": True}
     obj = do_update(
         None,
