@@ -24,5 +24,6 @@ def app(airflow_stack: AirflowStack, kubesim: Any, tmp_path: Path, request: pyte
     apps = tmp_path / "apps"
     apps.mkdir()
     # A DAG id per test keeps each test's runs, task rows and XComs apart in the shared database.
-    name = request.node.name.removeprefix("test_").replace("_", "-")[:50].strip("-")
+    # Short: the DAG id is the value of the owner label, and label values have at most 63 characters.
+    name = request.node.name.removeprefix("test_").replace("_", "-")[:40].strip("-")
     return App(airflow_stack, Repo(tmp_path / "repo"), apps, tmp_path / "store", kubesim, name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import shutil
 import sqlite3
@@ -32,6 +33,11 @@ class Run:
     tasks: dict[str, tuple[str, int]]  # task_id -> (state, try_number)
     xcom: dict[str, Any]  # task_id -> return value
     log: str
+
+    def errors(self) -> str:
+        """The exception lines of the run's log (and the objects they list), for assertion messages."""
+        keep = re.compile(r"^(\S.*(Exception|Error|Failed|Timeout): |  (?!File )\S)")
+        return "\n".join(line[:400] for line in self.log.splitlines() if keep.match(line))[-4000:]
 
 
 class AirflowStack:
@@ -179,9 +185,9 @@ class App:
         return self.stack.run(self.dag_id, apps=self.apps, home=self.home, kubeconfig=self.kubesim.kubeconfig,
                               conf=conf)
 
-    def kubectl(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def kubectl(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
         """The real kubectl against this test's cluster."""
-        result: subprocess.CompletedProcess[str] = self.kubesim.kubectl(*args)
+        result: subprocess.CompletedProcess[str] = self.kubesim.kubectl(*args, input=input)
         return result
 
     def kubectl_json(self, *args: str) -> Any:
