@@ -1,22 +1,48 @@
-"""Field sets in the FieldsV1 shape that managedFields carry, and the walks that produce them.
+"""The walks that turn objects into field sets: what an applier owns and what an update changed.
 
-A set is a nested dict keyed by path elements as FieldsV1 writes them (``f:name``,
-``k:{"name":"app"}``, ``v:"x"``, ``i:0``); the key ``"."`` marks that the node itself is a member.
-Keeping this shape internally means managedFields decode and encode without a translation layer.
-The walks mirror structured-merge-diff: ``object_set`` is ``ToFieldSet`` (what an applier owns),
+Sets are FieldsV1-shaped dicts (see ``kubesim.fieldsv1``, whose algebra and encoding this module
+re-exports for its callers). The walks mirror structured-merge-diff: ``object_set`` is ``ToFieldSet`` (what an applier owns),
 ``compare`` is ``Compare`` (what an update added, modified or removed).
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from kubesim.fieldsv1 import (
+    MEMBER,
+    FieldSet,
+    decode,
+    difference,
+    encode,
+    from_paths,
+    intersection_paths,
+    jv,
+    leaf,
+    path_string,
+    pe_string,
+    union,
+)
 from kubesim.schema import Path, Schema
 from kubesim.smp import PatchError
 
-FieldSet = dict[str, Any]
-MEMBER = "."
+__all__ = [
+    "MEMBER",
+    "FieldSet",
+    "compare",
+    "decode",
+    "difference",
+    "encode",
+    "from_paths",
+    "intersection_paths",
+    "item_pe",
+    "list_pes",
+    "object_set",
+    "path_string",
+    "pe_string",
+    "strip",
+    "union",
+]
 
 # Paths a manager never owns (structured-merge-diff's stripMeta set).
 _STRIP_TOP = ("f:apiVersion", "f:kind")
@@ -35,28 +61,6 @@ _STRIP_META = frozenset(
 )
 
 
-def _leaf() -> FieldSet:
-    return {MEMBER: {}}
-
-
-_GO_ESCAPES = (
-    ("<", "\\u003c"),
-    (">", "\\u003e"),
-    ("&", "\\u0026"),
-    ("\u2028", "\\u2028"),
-    ("\u2029", "\\u2029"),
-)
-
-
-def _jv(value: Any) -> str:
-    """JSON as structured-merge-diff writes it inside ``k:``/``v:`` (compact, sorted, HTML-safe)."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
-    if "<" in text or ">" in text or "&" in text or "\u2028" in text or "\u2029" in text:
-        for raw, esc in _GO_ESCAPES:
-            text = text.replace(raw, esc)
-    return text
-
-
 def item_pe(
     item: Any,
     lt: str,
@@ -72,11 +76,11 @@ def item_pe(
         if isinstance(item, (dict, list)):
             if strict:
                 raise PatchError(f".{'.'.join(path)}: sets may only contain scalars", field=".".join(path))
-            return "v:" + _jv(item)
+            return "v:" + jv(item)
         vkey: Any = ("v", type(item), item)
         got = _PE_CACHE.get(vkey)
         if got is None:
-            got = _cache_pe(vkey, "v:" + _jv(item))
+            got = _cache_pe(vkey, "v:" + jv(item))
         return got
     if not isinstance(item, dict):
         if strict:
@@ -100,9 +104,9 @@ def item_pe(
         kkey: Any = (tuple(key), tuple((type(v), v) for v in key.values()))
         got = _PE_CACHE.get(kkey)
     except TypeError:  # unhashable key values (invalid, but keep going)
-        return "k:" + _jv(key)
+        return "k:" + jv(key)
     if got is None:
-        got = _cache_pe(kkey, "k:" + _jv(key))
+        got = _cache_pe(kkey, "k:" + jv(key))
     return got
 
 
@@ -149,7 +153,7 @@ def _os_map(obj: dict[str, Any], path: Path, schema: Schema, out: FieldSet, stri
             # Declared struct fields are never members themselves (an empty one owns nothing); entries
             # of free-form maps are (structured-merge-diff's visitMapItems).
             if schema.is_atomic_map(cpath):
-                out[pe] = _leaf()
+                out[pe] = leaf()
             else:
                 child: FieldSet = {}
                 _os_map(v, cpath, schema, child, strict)
@@ -160,17 +164,17 @@ def _os_map(obj: dict[str, Any], path: Path, schema: Schema, out: FieldSet, stri
         elif type(v) is list:
             lt = schema.list_type(cpath)[0]
             if lt == "atomic":
-                out[pe] = _leaf()
+                out[pe] = leaf()
             elif v:
                 child = {}
                 for ipe, item in zip(list_pes(v, cpath, schema, strict=strict), v, strict=True):
-                    node = _leaf()
+                    node = leaf()
                     if lt == "map" and type(item) is dict and not schema.items_atomic(cpath):
                         _os_map(item, cpath, schema, node, strict)
                     child[ipe] = node
                 out[pe] = child
         else:
-            out[pe] = _leaf()
+            out[pe] = leaf()
 
 
 # --- Compare ---------------------------------------------------------------------------------------
@@ -225,7 +229,7 @@ def _cmp_value(
             _cmp_list(ov, nv, path, pe, schema, a, m, r)
             return
     if ov != nv or to is not tn:
-        m[pe] = _leaf()
+        m[pe] = leaf()
 
 
 def _cmp_list(
@@ -244,7 +248,7 @@ def _cmp_list(
             if lt == "map" and not schema.items_atomic(path):
                 _cmp_value(old_items[ipe], item, path, ipe, schema, sa, sm, sr, False)
             elif old_items[ipe] != item:
-                sm[ipe] = _leaf()
+                sm[ipe] = leaf()
         else:
             _whole(item, path, ipe, schema, sa, False, item_of=lt)
     for ipe, item in old_items.items():
@@ -269,13 +273,13 @@ def _whole(
 ) -> None:
     """Every path of a value that exists on one side only (structured-merge-diff marks each node)."""
     if item_of == "set" or (item_of and (type(v) is not dict or schema.items_atomic(path))):
-        out[pe] = _leaf()
+        out[pe] = leaf()
         return
     if type(v) is dict:
         if not v or (not item_of and schema.is_atomic_map(path)):
-            out[pe] = _leaf()
+            out[pe] = leaf()
             return
-        node: FieldSet = {} if (typed and not item_of and schema.is_value_struct(path)) else _leaf()
+        node: FieldSet = {} if (typed and not item_of and schema.is_value_struct(path)) else leaf()
         for k, cv in v.items():
             _whole(cv, (*path, k), "f:" + k, schema, node, typed and not item_of)
         if node:
@@ -283,78 +287,15 @@ def _whole(
         return
     if type(v) is list:
         if not v or schema.list_type(path)[0] == "atomic":
-            out[pe] = _leaf()
+            out[pe] = leaf()
             return
         lt = schema.list_type(path)[0]
-        node = {} if (typed and not item_of and schema.is_value_struct(path)) else _leaf()
+        node = {} if (typed and not item_of and schema.is_value_struct(path)) else leaf()
         for ipe, item in zip(list_pes(v, path, schema, strict=False), v, strict=True):
             _whole(item, path, ipe, schema, node, False, item_of=lt)
         out[pe] = node
         return
-    out[pe] = _leaf()
-
-
-# --- set algebra -----------------------------------------------------------------------------------
-
-
-def union(a: FieldSet, b: FieldSet) -> FieldSet:
-    if not a:
-        return b
-    if not b:
-        return a
-    out = dict(a)
-    for k, bv in b.items():
-        if k == MEMBER:
-            out[MEMBER] = {}
-            continue
-        av = out.get(k)
-        out[k] = bv if av is None else union(av, bv)
-    return out
-
-
-def difference(a: FieldSet, b: FieldSet) -> FieldSet:
-    """Members of ``a`` that are not members of ``b``."""
-    if not b:
-        return a
-    out: FieldSet = {}
-    for k, av in a.items():
-        if k == MEMBER:
-            if MEMBER not in b:
-                out[MEMBER] = {}
-            continue
-        bv = b.get(k)
-        if bv is None:
-            out[k] = av
-            continue
-        d = difference(av, bv)
-        if d:
-            out[k] = d
-    return out
-
-
-def intersection_paths(a: FieldSet, b: FieldSet, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """Paths that are members of both sets."""
-    found: list[tuple[str, ...]] = []
-    if MEMBER in a and MEMBER in b and prefix:
-        found.append(prefix)
-    small, big = (a, b) if len(a) <= len(b) else (b, a)
-    for k, sv in small.items():
-        if k == MEMBER:
-            continue
-        bv = big.get(k)
-        if bv is not None:
-            found.extend(intersection_paths(sv, bv, (*prefix, k)))
-    return found
-
-
-def from_paths(paths: list[tuple[str, ...]]) -> FieldSet:
-    out: FieldSet = {}
-    for p in paths:
-        node = out
-        for pe in p:
-            node = node.setdefault(pe, {})
-        node[MEMBER] = {}
-    return out
+    out[pe] = leaf()
 
 
 def strip(s: FieldSet) -> FieldSet:
@@ -372,75 +313,3 @@ def strip(s: FieldSet) -> FieldSet:
         else:
             del out["f:metadata"]
     return out
-
-
-# --- FieldsV1 encoding -----------------------------------------------------------------------------
-
-
-def decode(fields_v1: Any) -> FieldSet:
-    """FieldsV1 JSON (``{}`` = member leaf) into the internal form (explicit ``"."`` members)."""
-    if not isinstance(fields_v1, dict):
-        raise ValueError("fieldsV1 must be an object")
-    return _decode(fields_v1, top=True)
-
-
-def _decode(node: dict[str, Any], *, top: bool = False) -> FieldSet:
-    if not node:
-        return {} if top else _leaf()
-    out: FieldSet = {}
-    for k, v in node.items():
-        if k == MEMBER:
-            out[MEMBER] = {}
-        elif isinstance(v, dict):
-            out[k] = _decode(v)
-        else:
-            raise ValueError(f"fieldsV1: {k} must map to an object")
-    return out
-
-
-_ORDER_RANK = {"f": 1, "k": 2, "v": 3, "i": 4}
-
-
-def _sort_key(pe: str) -> tuple[int, str]:
-    return (0, "") if pe == MEMBER else (_ORDER_RANK.get(pe[:1], 5), pe[2:])
-
-
-def encode(s: FieldSet) -> dict[str, Any]:
-    """Internal form into FieldsV1 JSON: ``"."`` first, then fields, keys, values, indexes, sorted."""
-    out: dict[str, Any] = {}
-    for k in sorted(s, key=_sort_key):
-        v = s[k]
-        if k == MEMBER:
-            out[MEMBER] = {}
-        elif len(v) == 1 and MEMBER in v:
-            out[k] = {}
-        else:
-            out[k] = encode(v)
-    return out
-
-
-def pe_string(pe: str) -> str:
-    """One path element as a real API server prints it in a conflict (``.name``, ``[name="x"]``)."""
-    kind, _, raw = pe.partition(":")
-    if kind == "f":
-        return "." + raw
-    if kind == "i":
-        return f"[{raw}]"
-    value = json.loads(raw)
-    if kind == "v":
-        return "[=" + _go_value(value) + "]"
-    return "[" + ",".join(f"{k}={_go_value(value[k])}" for k in sorted(value)) + "]"
-
-
-def _go_value(v: Any) -> str:
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if v is None:
-        return "null"
-    return _jv(v)
-
-
-def path_string(path: tuple[str, ...]) -> str:
-    return "".join(pe_string(pe) for pe in path)
