@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from kubesim import errors
 
@@ -32,7 +33,7 @@ def not_found_page() -> errors.ApiError:
 
 def parse(registry: Registry, path: str) -> Route | None:
     """The route for a resource path; None when it is not a resource path at all."""
-    parts = [p for p in path.split("/") if p]
+    parts = [unquote(p) for p in path.split("/") if p]
     if len(parts) >= 3 and parts[0] == "api":
         group, version, rest = "", parts[1], parts[2:]
     elif len(parts) >= 4 and parts[0] == "apis":

@@ -229,71 +229,73 @@ class Store:
 
         ``generation`` is bumped here when the spec part changed on kinds that have it.
         """
-        m = meta(new)
-        new["apiVersion"] = rt.api_version
-        new["kind"] = rt.kind
-        if old is not None:
-            om = old.get("metadata") or {}
-            if rt.has_generation:
-                gen = int(om.get("generation") or 1)
-                # custom resources without a status subresource count status changes too
-                with_status = rt.is_custom and "status" not in rt.subresources
-                if _spec_part(new, with_status=with_status) != _spec_part(old, with_status=with_status) or (
-                    m.get("deletionTimestamp") and not om.get("deletionTimestamp")
-                ):
-                    gen += 1
-                m["generation"] = gen
-            m["resourceVersion"] = om.get("resourceVersion")
-            if _comparable(new) == _comparable(old):
-                return old
-        if dry_run:
-            if old is None:
-                m.pop("resourceVersion", None)
+        with self.lock:
+            m = meta(new)
+            new["apiVersion"] = rt.api_version
+            new["kind"] = rt.kind
+            if old is not None:
+                om = old.get("metadata") or {}
+                if rt.has_generation:
+                    gen = int(om.get("generation") or 1)
+                    # custom resources without a status subresource count status changes too
+                    with_status = rt.is_custom and "status" not in rt.subresources
+                    if _spec_part(new, with_status=with_status) != _spec_part(old, with_status=with_status) or (
+                        m.get("deletionTimestamp") and not om.get("deletionTimestamp")
+                    ):
+                        gen += 1
+                    m["generation"] = gen
+                m["resourceVersion"] = om.get("resourceVersion")
+                if _comparable(new) == _comparable(old):
+                    return old
+            if dry_run:
+                if old is None:
+                    m.pop("resourceVersion", None)
+                return new
+            self.rv += 1
+            m["resourceVersion"] = str(self.rv)
+            bucket_key = (rt.group, rt.plural)
+            namespace = m.get("namespace", "") if rt.namespaced else ""
+            key: Key = (rt.group, rt.plural, namespace, m["name"])
+            self._types[bucket_key] = rt
+            self._data.setdefault(bucket_key, {})[(namespace, m["name"])] = new
+            self._uids[m["uid"]] = key
+            self._index_owners(key, old, new)
+            if m.get("deletionTimestamp"):
+                self.pending.add(key)
+            refs = m.get("ownerReferences")
+            if refs and (old is None or refs != (old.get("metadata") or {}).get("ownerReferences")):
+                self.orphan_check.add(key)
+            gen_now = int(m.get("generation") or 0)
+            prev_since = self._since.get(key)
+            if prev_since is None or (rt.has_generation and prev_since[0] != gen_now):
+                self._since[key] = (gen_now, time.time())
+            self.due[key] = 0.0
+            self._record(Event(self.rv, "ADDED" if old is None else "MODIFIED", bucket_key, namespace, new, old))
             return new
-        self.rv += 1
-        m["resourceVersion"] = str(self.rv)
-        bucket_key = (rt.group, rt.plural)
-        namespace = m.get("namespace", "") if rt.namespaced else ""
-        key: Key = (rt.group, rt.plural, namespace, m["name"])
-        self._types[bucket_key] = rt
-        self._data.setdefault(bucket_key, {})[(namespace, m["name"])] = new
-        self._uids[m["uid"]] = key
-        self._index_owners(key, old, new)
-        if m.get("deletionTimestamp"):
-            self.pending.add(key)
-        refs = m.get("ownerReferences")
-        if refs and (old is None or refs != (old.get("metadata") or {}).get("ownerReferences")):
-            self.orphan_check.add(key)
-        gen_now = int(m.get("generation") or 0)
-        prev_since = self._since.get(key)
-        if prev_since is None or (rt.has_generation and prev_since[0] != gen_now):
-            self._since[key] = (gen_now, time.time())
-        self.due[key] = 0.0
-        self._record(Event(self.rv, "ADDED" if old is None else "MODIFIED", bucket_key, namespace, new, old))
-        return new
 
     def remove(self, rt: ResourceType, obj: Obj, *, dry_run: bool = False) -> Obj:
         """Delete ``obj`` for good; returns the final object carrying the deletion's resourceVersion."""
-        final = dict(obj)
-        final["metadata"] = dict(obj.get("metadata") or {})
-        if dry_run:
+        with self.lock:
+            final = dict(obj)
+            final["metadata"] = dict(obj.get("metadata") or {})
+            if dry_run:
+                return final
+            self.rv += 1
+            final["metadata"]["resourceVersion"] = str(self.rv)
+            m = final["metadata"]
+            namespace = m.get("namespace", "") if rt.namespaced else ""
+            key: Key = (rt.group, rt.plural, namespace, m["name"])
+            bucket_key = (rt.group, rt.plural)
+            self._data.get(bucket_key, {}).pop((namespace, m["name"]), None)
+            self._uids.pop(m.get("uid", ""), None)
+            self._index_owners(key, obj, None)
+            self._since.pop(key, None)
+            self.due.pop(key, None)
+            self.pending.discard(key)
+            self.orphan_check.discard(key)
+            self.orphan_check.update(self._dependents.get(m.get("uid", ""), ()))
+            self._record(Event(self.rv, "DELETED", bucket_key, namespace, final, obj))
             return final
-        self.rv += 1
-        final["metadata"]["resourceVersion"] = str(self.rv)
-        m = final["metadata"]
-        namespace = m.get("namespace", "") if rt.namespaced else ""
-        key: Key = (rt.group, rt.plural, namespace, m["name"])
-        bucket_key = (rt.group, rt.plural)
-        self._data.get(bucket_key, {}).pop((namespace, m["name"]), None)
-        self._uids.pop(m.get("uid", ""), None)
-        self._index_owners(key, obj, None)
-        self._since.pop(key, None)
-        self.due.pop(key, None)
-        self.pending.discard(key)
-        self.orphan_check.discard(key)
-        self.orphan_check.update(self._dependents.get(m.get("uid", ""), ()))
-        self._record(Event(self.rv, "DELETED", bucket_key, namespace, final, obj))
-        return final
 
     def drop_bucket(self, group: str, plural: str) -> None:
         """Forget a resource whose type is gone (after a CRD deletion removed its objects)."""

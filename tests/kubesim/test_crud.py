@@ -143,3 +143,11 @@ def test_custom_resources_prune_unknown_fields(api):
               "spec": {"size": 1, "bogus": True}}
     created = api("POST", "/apis/example.com/v1/namespaces/default/widgets?fieldValidation=Ignore", widget)
     assert created.code == 201 and created.body["spec"] == {"size": 1}
+
+
+def test_percent_encoded_names(api):
+    role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+            "metadata": {"name": "system:reader"}, "rules": []}
+    assert api("POST", "/apis/rbac.authorization.k8s.io/v1/clusterroles", role).code == 201
+    got = api("GET", "/apis/rbac.authorization.k8s.io/v1/clusterroles/system%3Areader")
+    assert got.code == 200 and got.body["metadata"]["name"] == "system:reader"
