@@ -270,6 +270,7 @@ class KubeSim:
         return self
 
     def stop(self) -> None:
+        self.store.close()
         self._httpd.shutdown()
         self._httpd.server_close()
         if self._loop is not None:

@@ -98,6 +98,12 @@ class Store:
     listeners: list[Callable[[], None]] = field(default_factory=list)
     schema_cache: dict[Any, Any] = field(default_factory=dict)     # (type, registry generation) -> Schema
     allocator: Any = None                                           # defaults.Allocator, created on first use
+    closed: bool = False                                            # set on shutdown: open watches end
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            self.cond.notify_all()
 
     def __post_init__(self) -> None:
         self.cond = threading.Condition(self.lock)

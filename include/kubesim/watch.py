@@ -117,6 +117,8 @@ def stream(
     next_bookmark = time.monotonic() + bookmark_interval
     while True:
         now = time.monotonic()
+        if store.closed:
+            return
         if now >= deadline:
             if req.bookmarks:
                 write(_line("BOOKMARK", _bookmark(rt, max(last, store.rv))))

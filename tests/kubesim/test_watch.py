@@ -100,3 +100,14 @@ def test_watch_as_table_for_kubectl_get_watch(api, kubesim):
     events = [json.loads(line) for line in conn.getresponse().read().splitlines() if line.strip()]
     assert events[0]["type"] == "ADDED" and events[0]["object"]["kind"] == "Table"
     assert events[0]["object"]["rows"][0]["cells"][0] == "a"
+
+
+def test_open_watches_end_when_the_server_stops(kubesim_factory):
+    sim = kubesim_factory()
+    result: list[list[dict]] = []
+    thread = threading.Thread(target=lambda: result.append(watch_events(sim.url, f"{CMS}?watch=true")))
+    thread.start()
+    time.sleep(0.3)
+    sim.sim.stop()
+    thread.join(timeout=5)
+    assert not thread.is_alive() and result == [[]]
