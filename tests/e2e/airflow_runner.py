@@ -17,15 +17,20 @@ import traceback
 
 
 def run(request: dict) -> dict:
+    saved = dict(os.environ)
     os.environ.update(request.get("env") or {})
-    from airflow.dag_processing.dagbag import DagBag
+    try:
+        from airflow.dag_processing.dagbag import DagBag
 
-    bag = DagBag()
-    dag = bag.dags.get(request["dag_id"])
-    if dag is None:
-        return {"error": f"no DAG {request['dag_id']}; import errors: {bag.import_errors}"}
-    dr = dag.test(run_conf=request.get("conf"))
-    return {"state": str(dr.state), "run_id": dr.run_id}
+        bag = DagBag()
+        dag = bag.dags.get(request["dag_id"])
+        if dag is None:
+            return {"error": f"no DAG {request['dag_id']}; import errors: {bag.import_errors}"}
+        dr = dag.test(run_conf=request.get("conf"))
+        return {"state": str(dr.state), "run_id": dr.run_id}
+    finally:  # one run's settings (KUBECONFIG, connections) never leak into the next
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def main() -> None:

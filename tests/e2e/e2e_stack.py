@@ -79,11 +79,12 @@ class AirflowStack:
             self.proc.kill()
 
     def run(self, dag_id: str, *, apps: Path, home: Path, kubeconfig: Path, conf: dict[str, Any] | None = None,
-            timeout: float = 90) -> Run:
+            env: dict[str, str] | None = None, timeout: float = 90) -> Run:
         self.runs += 1
         log = home.parent / f"run-{self.runs}.log"
         request = {"dag_id": dag_id, "conf": conf, "log": str(log),
-                   "env": {"AIRFLUX_APPS_DIR": str(apps), "AIRFLUX_HOME": str(home), "KUBECONFIG": str(kubeconfig)}}
+                   "env": {"AIRFLUX_APPS_DIR": str(apps), "AIRFLUX_HOME": str(home), "KUBECONFIG": str(kubeconfig),
+                           **(env or {})}}
         assert self.proc.stdin and self.proc.stdout
         self.proc.stdin.write(json.dumps(request) + "\n")
         self.proc.stdin.flush()
@@ -181,9 +182,11 @@ class App:
         (self.apps / "app.yaml").write_text(APP.format(repo=self.repo.path, name=self.name, prune=str(prune).lower(),
                                                        wait=str(wait).lower(), timeout=timeout))
 
-    def run(self, *, conf: dict[str, Any] | None = None) -> Run:
-        return self.stack.run(self.dag_id, apps=self.apps, home=self.home, kubeconfig=self.kubesim.kubeconfig,
-                              conf=conf)
+    def run(self, *, conf: dict[str, Any] | None = None, kubeconfig: Path | None = None,
+            env: dict[str, str] | None = None) -> Run:
+        """Run the app's DAG; the cluster is this test's kubesim via KUBECONFIG unless told otherwise."""
+        return self.stack.run(self.dag_id, apps=self.apps, home=self.home,
+                              kubeconfig=kubeconfig or self.kubesim.kubeconfig, conf=conf, env=env)
 
     def kubectl(self, *args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
         """The real kubectl against this test's cluster."""
