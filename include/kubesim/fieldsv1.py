@@ -125,6 +125,11 @@ def _sort_key(pe: str) -> tuple[int, str]:
     return (0, "") if pe == MEMBER else (_ORDER_RANK.get(pe[:1], 5), pe[2:])
 
 
+def path_sort_key(path: tuple[str, ...]) -> list[tuple[int, str]]:
+    """Order of paths as a field set iterates them (fields, then keys, values, indexes)."""
+    return [_sort_key(pe) for pe in path]
+
+
 def encode(s: FieldSet) -> dict[str, Any]:
     """Internal form into FieldsV1 JSON: ``"."`` first, then fields, keys, values, indexes, sorted."""
     out: dict[str, Any] = {}

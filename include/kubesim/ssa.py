@@ -198,6 +198,7 @@ def _conflicts(others: list[mfs.Entry], changed: fs.FieldSet) -> list[tuple[mfs.
         return found
     for e in others:
         found.extend((e, p) for p in fs.intersection_paths(e.fields, changed))
+    found.sort(key=lambda c: (c[0].manager, c[0].operation, c[0].subresource, fs.path_sort_key(c[1])))
     return found
 
 

@@ -164,7 +164,13 @@ def test_conflict_lists_every_field_of_every_manager() -> None:
         ("alpha", '.spec.template.spec.containers[name="nginx"].image'),
         ("beta", ".spec.minReadySeconds"),
     ]
-    assert err.value.message.startswith('Apply failed with 3 conflicts: conflicts with "alpha":\n- ')
+    assert err.value.message == (
+        'Apply failed with 3 conflicts: conflicts with "alpha":\n'
+        "- .spec.replicas\n"
+        '- .spec.template.spec.containers[name="nginx"].image\n'
+        'conflicts with "beta":\n'
+        "- .spec.minReadySeconds"
+    )
 
 
 def test_force_overwrites_and_moves_only_the_conflicting_fields() -> None:
