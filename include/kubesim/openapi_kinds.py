@@ -376,6 +376,24 @@ KINDS: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
         {
         "spec": "!CustomResourceDefinitionSpec", "status": "CustomResourceDefinitionStatus",
     }),
+    ("v1", "ResourceQuota"): ("ResourceQuota sets aggregate quota restrictions enforced per namespace.", {
+        "spec": "ResourceQuotaSpec", "status": "ResourceQuotaStatus",
+    }),
+    ("v1", "LimitRange"): ("LimitRange sets resource usage limits for each kind of resource in a Namespace.", {
+        "spec": "LimitRangeSpec",
+    }),
+    ("v1", "PersistentVolume"): ("PersistentVolume (PV) is a storage resource provisioned by an administrator.", {
+        "spec": "PersistentVolumeSpec", "status": "PersistentVolumeStatus",
+    }),
+    ("v1", "Endpoints"): ("Endpoints is a collection of endpoints that implement the actual service.", {
+        "subsets": "[]EndpointSubset atomic",
+    }),
+    ("discovery.k8s.io/v1", "EndpointSlice"): ("EndpointSlice represents a set of service endpoints.", {
+        "addressType": "!str", "endpoints": "![]obj atomic", "ports": "[]obj atomic",
+    }),
+    ("scheduling.k8s.io/v1", "PriorityClass"): ("PriorityClass defines mapping from a priority class name to the priority integer value.", {
+        "value": "!int", "globalDefault": "bool", "description": "str", "preemptionPolicy": "str",
+    }),
     ("coordination.k8s.io/v1", "Lease"): ("Lease defines a lease concept.", {"spec": "LeaseSpec"}),
 }
 # fmt: on

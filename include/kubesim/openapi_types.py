@@ -36,6 +36,8 @@ PACKAGES: dict[str, str] = {
     "admissionregistration.k8s.io/v1": "io.k8s.api.admissionregistration.v1",
     "apiextensions.k8s.io/v1": "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1",
     "coordination.k8s.io/v1": "io.k8s.api.coordination.v1",
+    "discovery.k8s.io/v1": "io.k8s.api.discovery.v1",
+    "scheduling.k8s.io/v1": "io.k8s.api.scheduling.v1",
 }
 
 _COND = {
@@ -228,6 +230,36 @@ TYPES: list[tuple[str, str, dict[str, str]]] = [
     }),
     (f"{CORE}.PersistentVolumeClaimCondition", "PersistentVolumeClaimCondition contains details about state of pvc.", {
         **_COND, "lastProbeTime": "time",
+    }),
+    (f"{CORE}.ResourceQuotaSpec", "ResourceQuotaSpec defines the desired hard limits to enforce for Quota.", {
+        "hard": "map:qty # The set of desired hard limits for each named resource.", "scopes": "[]str atomic",
+        "scopeSelector": "obj",
+    }),
+    (f"{CORE}.ResourceQuotaStatus", "ResourceQuotaStatus defines the enforced hard limits and observed use.", {
+        "hard": "map:qty", "used": "map:qty",
+    }),
+    (f"{CORE}.LimitRangeSpec", "LimitRangeSpec defines a min/max usage limit for resources that match on kind.", {
+        "limits": "![]LimitRangeItem atomic",
+    }),
+    (f"{CORE}.LimitRangeItem", "LimitRangeItem defines a min/max usage limit for any resource that matches on kind.", {
+        "type": "!str", "max": "map:qty", "min": "map:qty", "default": "map:qty", "defaultRequest": "map:qty",
+        "maxLimitRequestRatio": "map:qty",
+    }),
+    (f"{CORE}.PersistentVolumeSpec", "PersistentVolumeSpec is the specification of a persistent volume.", {
+        "capacity": "map:qty", "accessModes": "[]str atomic", "claimRef": "ObjectReference",
+        "persistentVolumeReclaimPolicy": "str", "storageClassName": "str", "mountOptions": "[]str atomic",
+        "volumeMode": "str", "nodeAffinity": "obj", "volumeAttributesClassName": "str", "hostPath": "obj",
+        "local": "obj", "nfs": "obj", "csi": "obj", "iscsi": "obj", "fc": "obj", "rbd": "obj", "cephfs": "obj",
+        "cinder": "obj", "glusterfs": "obj", "flexVolume": "obj", "flocker": "obj", "azureFile": "obj",
+        "azureDisk": "obj", "vsphereVolume": "obj", "quobyte": "obj", "photonPersistentDisk": "obj",
+        "portworxVolume": "obj", "scaleIO": "obj", "storageos": "obj", "gcePersistentDisk": "obj",
+        "awsElasticBlockStore": "obj",
+    }),
+    (f"{CORE}.PersistentVolumeStatus", "PersistentVolumeStatus is the current status of a persistent volume.", {
+        "phase": "str", "message": "str", "reason": "str", "lastPhaseTransitionTime": "time",
+    }),
+    (f"{CORE}.EndpointSubset", "EndpointSubset is a group of addresses with a common set of ports.", {
+        "addresses": "[]obj atomic", "notReadyAddresses": "[]obj atomic", "ports": "[]obj atomic",
     }),
     (f"{CORE}.EventSource", "EventSource contains information for an event.", {"component": "str", "host": "str"},
     ),

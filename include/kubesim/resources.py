@@ -3,209 +3,21 @@
 A real API server learns its built-in kinds from compiled-in Go types and its custom kinds from
 CustomResourceDefinitions. kubesim needs the same single source of truth so that discovery,
 routing, OpenAPI and Table output all agree on plurals, short names, categories, verbs, scope and
-subresources. The built-in table below mirrors what a Kubernetes 1.3x API server reports in
-discovery; CRDs add their served versions at runtime.
+subresources. The built-in table (`resources_builtin`) mirrors what a Kubernetes 1.36 API server
+reports in discovery; CRDs add their served versions at runtime.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from kubesim.resource_type import ALL_VERBS, NO_COLLECTION_VERBS, ResourceType
+from kubesim.resources_builtin import BUILTIN_GROUP_ORDER, BUILTIN_TYPES
+
 T = TypeVar("T")
-
-ALL_VERBS: tuple[str, ...] = (
-    "create",
-    "delete",
-    "deletecollection",
-    "get",
-    "list",
-    "patch",
-    "update",
-    "watch",
-)
-NO_COLLECTION_VERBS: tuple[str, ...] = ("create", "delete", "get", "list", "patch", "update", "watch")
-
-
-@dataclass(frozen=True)
-class ResourceType:
-    """One served resource at one group/version (a row of `kubectl api-resources`)."""
-
-    group: str  # "" for the core group
-    version: str
-    kind: str
-    plural: str
-    singular: str
-    namespaced: bool
-    short_names: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    verbs: tuple[str, ...] = ALL_VERBS
-    subresources: frozenset[str] = frozenset()  # e.g. {"status", "scale"}
-    has_generation: bool = True  # metadata.generation maintained (spec-bearing kinds, CRs)
-    list_kind_name: str = ""  # CRD spec.names.listKind when it is not "<Kind>List"
-    crd_name: str = ""  # metadata.name of the defining CRD; "" for built-in kinds
-    # CRD additionalPrinterColumns of this version: (name, type, format, description, priority, jsonPath)
-    printer_columns: tuple[tuple[str, str, str, str, int, str], ...] = ()
-    storage_version: str = ""  # CRD storage version when it differs from `version`
-
-    @property
-    def api_version(self) -> str:
-        return f"{self.group}/{self.version}" if self.group else self.version
-
-    @property
-    def group_version(self) -> str:
-        return self.api_version
-
-    @property
-    def list_kind(self) -> str:
-        return self.list_kind_name or f"{self.kind}List"
-
-    @property
-    def is_custom(self) -> bool:
-        return bool(self.crd_name)
-
-    @property
-    def storage_version_hash(self) -> str:
-        """Discovery's storageVersionHash: first 8 bytes of sha256("group/version/kind"), base64."""
-        stored = self.storage_version or self.version
-        digest = hashlib.sha256(f"{self.group}/{stored}/{self.kind}".encode()).digest()
-        return base64.b64encode(digest[:8]).decode()
-
-
-def _rt(
-    gv: str,
-    kind: str,
-    plural: str,
-    *,
-    namespaced: bool = True,
-    short: tuple[str, ...] = (),
-    cats: tuple[str, ...] = (),
-    verbs: tuple[str, ...] = ALL_VERBS,
-    sub: tuple[str, ...] = (),
-    gen: bool = True,
-) -> ResourceType:
-    group, _, version = gv.rpartition("/")
-    return ResourceType(
-        group=group,
-        version=version,
-        kind=kind,
-        plural=plural,
-        singular=kind.lower(),
-        namespaced=namespaced,
-        short_names=short,
-        categories=cats,
-        verbs=verbs,
-        subresources=frozenset(sub),
-        has_generation=gen,
-    )
-
-
-# Built-in kinds as a 1.3x kube-apiserver reports them in discovery. `gen` is whether the kind's
-# registry strategy maintains metadata.generation (kinds without a spec, or whose strategy never
-# sets it, report no generation).
-BUILTIN_TYPES: tuple[ResourceType, ...] = (
-    # core/v1
-    _rt("v1", "ConfigMap", "configmaps", short=("cm",), gen=False),
-    _rt("v1", "Event", "events", short=("ev",), gen=False),
-    _rt(
-        "v1",
-        "Namespace",
-        "namespaces",
-        namespaced=False,
-        short=("ns",),
-        verbs=NO_COLLECTION_VERBS,
-        sub=("status", "finalize"),
-        gen=False,
-    ),
-    _rt("v1", "PersistentVolumeClaim", "persistentvolumeclaims", short=("pvc",), sub=("status",), gen=False),
-    _rt("v1", "Pod", "pods", short=("po",), cats=("all",), sub=("status",)),
-    _rt("v1", "Secret", "secrets", gen=False),
-    _rt("v1", "ServiceAccount", "serviceaccounts", short=("sa",), gen=False),
-    _rt("v1", "Service", "services", short=("svc",), cats=("all",), sub=("status",), gen=False),
-    # apps/v1
-    _rt("apps/v1", "DaemonSet", "daemonsets", short=("ds",), cats=("all",), sub=("status",)),
-    _rt("apps/v1", "Deployment", "deployments", short=("deploy",), cats=("all",), sub=("status", "scale")),
-    _rt("apps/v1", "ReplicaSet", "replicasets", short=("rs",), cats=("all",), sub=("status", "scale")),
-    _rt("apps/v1", "StatefulSet", "statefulsets", short=("sts",), cats=("all",), sub=("status", "scale")),
-    # autoscaling/v2
-    _rt(
-        "autoscaling/v2",
-        "HorizontalPodAutoscaler",
-        "horizontalpodautoscalers",
-        short=("hpa",),
-        cats=("all",),
-        sub=("status",),
-    ),
-    # batch/v1
-    _rt("batch/v1", "CronJob", "cronjobs", short=("cj",), cats=("all",), sub=("status",)),
-    _rt("batch/v1", "Job", "jobs", cats=("all",), sub=("status",)),
-    # networking.k8s.io/v1
-    _rt("networking.k8s.io/v1", "IngressClass", "ingressclasses", namespaced=False),
-    _rt("networking.k8s.io/v1", "Ingress", "ingresses", short=("ing",), sub=("status",)),
-    _rt("networking.k8s.io/v1", "NetworkPolicy", "networkpolicies", short=("netpol",)),
-    # policy/v1
-    _rt("policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", short=("pdb",), sub=("status",)),
-    # rbac.authorization.k8s.io/v1
-    _rt(
-        "rbac.authorization.k8s.io/v1",
-        "ClusterRoleBinding",
-        "clusterrolebindings",
-        namespaced=False,
-        gen=False,
-    ),
-    _rt("rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles", namespaced=False, gen=False),
-    _rt("rbac.authorization.k8s.io/v1", "RoleBinding", "rolebindings", gen=False),
-    _rt("rbac.authorization.k8s.io/v1", "Role", "roles", gen=False),
-    # storage.k8s.io/v1
-    _rt("storage.k8s.io/v1", "StorageClass", "storageclasses", namespaced=False, short=("sc",), gen=False),
-    # admissionregistration.k8s.io/v1
-    _rt(
-        "admissionregistration.k8s.io/v1",
-        "MutatingWebhookConfiguration",
-        "mutatingwebhookconfigurations",
-        namespaced=False,
-        cats=("api-extensions",),
-    ),
-    _rt(
-        "admissionregistration.k8s.io/v1",
-        "ValidatingWebhookConfiguration",
-        "validatingwebhookconfigurations",
-        namespaced=False,
-        cats=("api-extensions",),
-    ),
-    # apiextensions.k8s.io/v1
-    _rt(
-        "apiextensions.k8s.io/v1",
-        "CustomResourceDefinition",
-        "customresourcedefinitions",
-        namespaced=False,
-        short=("crd", "crds"),
-        cats=("api-extensions",),
-        sub=("status",),
-    ),
-    # coordination.k8s.io/v1
-    _rt("coordination.k8s.io/v1", "Lease", "leases", gen=False),
-)
-
-# Group order of a real server's /apis (aggregator priority order); CRD groups follow, by name.
-BUILTIN_GROUP_ORDER: tuple[str, ...] = (
-    "",
-    "apps",
-    "autoscaling",
-    "batch",
-    "networking.k8s.io",
-    "policy",
-    "rbac.authorization.k8s.io",
-    "storage.k8s.io",
-    "admissionregistration.k8s.io",
-    "apiextensions.k8s.io",
-    "coordination.k8s.io",
-)
 
 _KUBE_VERSION = re.compile(r"^v(\d+)(?:(alpha|beta)(\d+))?$")
 
@@ -416,4 +228,12 @@ class Registry:
             return list(self._crds.values())
 
 
-__all__ = ["ALL_VERBS", "BUILTIN_TYPES", "Registry", "ResourceType", "version_priority_key"]
+__all__ = [
+    "ALL_VERBS",
+    "BUILTIN_GROUP_ORDER",
+    "BUILTIN_TYPES",
+    "NO_COLLECTION_VERBS",
+    "Registry",
+    "ResourceType",
+    "version_priority_key",
+]

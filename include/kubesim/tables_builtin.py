@@ -26,11 +26,18 @@ from kubesim.tables_cells import (
     human_duration,
     ingress_row,
     job_row,
-    pvc_row,
     replicaset_row,
     selector_string,
     service_row,
     statefulset_row,
+)
+from kubesim.tables_more import (
+    endpoints_row,
+    endpointslice_row,
+    priorityclass_row,
+    pv_row,
+    pvc_row,
+    quota_row,
 )
 from kubesim.tables_pod import pod_row
 
@@ -142,7 +149,16 @@ PRINTERS: dict[tuple[str, str], tuple[list[Column], Row]] = {
             col("VolumeMode", priority=1),
         ],
         pvc_row,
-    ),
+        ),
+    ("", "PersistentVolume"): ([
+        col("Capacity"), col("Access Modes"), col("Reclaim Policy"), col("Status"), col("Claim"), col("StorageClass"),
+        col("VolumeAttributesClass"), col("Reason"), AGE, col("VolumeMode", priority=1)], pv_row),
+    ("", "ResourceQuota"): ([AGE, col("Request"), col("Limit")], quota_row),
+    ("", "LimitRange"): ([col("Created At", typ="date")], created_at_row),
+    ("", "Endpoints"): ([col("Endpoints"), AGE], endpoints_row),
+    ("discovery.k8s.io", "EndpointSlice"): ([col("AddressType"), col("Ports"), col("Endpoints"), AGE], endpointslice_row),
+    ("scheduling.k8s.io", "PriorityClass"): ([
+        col("Value", typ=_INT), col("Global-Default", typ="boolean"), AGE, col("PreemptionPolicy")], priorityclass_row),
     ("", "Event"): (
         [
             col("Last Seen"),

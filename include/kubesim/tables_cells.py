@@ -248,35 +248,6 @@ def cronjob_row(obj: dict[str, Any], now: float) -> list[Any]:
     ]
 
 
-def pvc_row(obj: dict[str, Any], now: float) -> list[Any]:
-    spec, st = obj.get("spec") or {}, obj.get("status") or {}
-    bound = st.get("phase") == "Bound"
-    capacity = (st.get("capacity") or {}).get("storage", "") if bound else ""
-    modes = (
-        ",".join(
-            {
-                "ReadWriteOnce": "RWO",
-                "ReadOnlyMany": "ROX",
-                "ReadWriteMany": "RWX",
-                "ReadWriteOncePod": "RWOP",
-            }.get(m, m)
-            for m in (st.get("accessModes") or [])
-        )
-        if bound
-        else ""
-    )
-    return [
-        st.get("phase") or "Pending",
-        spec.get("volumeName", ""),
-        capacity,
-        modes,
-        spec.get("storageClassName") or "",
-        spec.get("volumeAttributesClassName") or "<unset>",
-        age(obj, now),
-        spec.get("volumeMode") or "Filesystem",
-    ]
-
-
 def ingress_row(obj: dict[str, Any], now: float) -> list[Any]:
     spec = obj.get("spec") or {}
     hosts = [r.get("host") for r in spec.get("rules") or [] if r.get("host")]

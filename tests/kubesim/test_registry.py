@@ -41,6 +41,13 @@ EXPECTED = [
     ("admissionregistration.k8s.io", "v1", "mutatingwebhookconfigurations", "MutatingWebhookConfiguration",
      False, ()),
     ("coordination.k8s.io", "v1", "leases", "Lease", True, ()),
+    # beyond the list: kinds GitOps repositories commonly carry
+    ("", "v1", "resourcequotas", "ResourceQuota", True, ("quota",)),
+    ("", "v1", "limitranges", "LimitRange", True, ("limits",)),
+    ("", "v1", "persistentvolumes", "PersistentVolume", False, ("pv",)),
+    ("", "v1", "endpoints", "Endpoints", True, ("ep",)),
+    ("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", True, ()),
+    ("scheduling.k8s.io", "v1", "priorityclasses", "PriorityClass", False, ("pc",)),
 ]
 
 

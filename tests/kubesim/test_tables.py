@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from tests.kubesim.kubectl_helpers import ok
+from tests.kubesim.kubectl_helpers import fails, ok
 from tests.kubesim.test_registry import widget_crd
 
 from kubesim.resources import Registry, ResourceType
@@ -362,3 +362,88 @@ def test_watch_events_carry_one_row_tables_with_headers_only_first() -> None:
     assert header(first) == ["Name", "Data", "Age"] and later["columnDefinitions"] == []
     assert first["rows"] == later["rows"] and later["rows"][0]["cells"] == ["c", 1, "5m"]
     assert later["metadata"] == {"resourceVersion": "7"}
+
+
+def test_quota_limitrange_pv_priorityclass_and_endpoint_columns() -> None:
+    quota = {"kind": "ResourceQuota", "metadata": meta("q"), "spec": {"hard": {"pods": "10"}},
+             "status": {"hard": {"pods": "10", "requests.cpu": "2", "limits.memory": "4Gi"},
+                        "used": {"pods": "3", "limits.memory": "1Gi"}}}
+    t = table(rt("", "v1", "resourcequotas"), quota)
+    assert header(t) == ["Name", "Age", "Request", "Limit"]
+    assert cells(t) == ["q", "5m", "pods: 3/10, requests.cpu: 0/2", "limits.memory: 1Gi/4Gi"]
+    lr = {"kind": "LimitRange", "metadata": meta("lr"), "spec": {"limits": [{"type": "Container"}]}}
+    assert (header(t := table(rt("", "v1", "limitranges"), lr)), cells(t)) == (["Name", "Created At"], ["lr", CREATED])
+    pv = {"kind": "PersistentVolume", "metadata": meta("pv1"),
+          "spec": {"capacity": {"storage": "5Gi"}, "accessModes": ["ReadWriteMany", "ReadWriteOnce"],
+                   "persistentVolumeReclaimPolicy": "Retain", "storageClassName": "manual",
+                   "claimRef": {"namespace": "shop", "name": "data"}},
+          "status": {"phase": "Bound"}}
+    t = table(rt("", "v1", "persistentvolumes"), pv)
+    assert header(t) == ["Name", "Capacity", "Access Modes", "Reclaim Policy", "Status", "Claim", "StorageClass",
+                         "VolumeAttributesClass", "Reason", "Age"]
+    assert cells(t) == ["pv1", "5Gi", "RWO,RWX", "Retain", "Bound", "shop/data", "manual", "<unset>", "", "5m"]
+    pc = {"kind": "PriorityClass", "metadata": meta("high"), "value": 1000, "globalDefault": False}
+    assert cells(table(rt("scheduling.k8s.io", "v1", "priorityclasses"), pc)) == ["high", 1000, False, "5m", "<unset>"]
+    ep = {"kind": "Endpoints", "metadata": meta("web"), "subsets": [
+        {"addresses": [{"ip": f"10.0.0.{i}"} for i in range(1, 6)], "ports": [{"port": 80}]}]}
+    assert cells(table(rt("", "v1", "endpoints"), ep)) == ["web", "10.0.0.1:80,10.0.0.2:80,10.0.0.3:80 + 2 more...", "5m"]
+    assert cells(table(rt("", "v1", "endpoints"), {"kind": "Endpoints", "metadata": meta("e")}))[1] == "<none>"
+    eps = {"kind": "EndpointSlice", "metadata": meta("web-abc"), "addressType": "IPv4", "ports": [{"port": 80}],
+           "endpoints": [{"addresses": ["10.0.0.1"]}, {"addresses": ["10.0.0.2"]}]}
+    assert cells(table(rt("discovery.k8s.io", "v1", "endpointslices"), eps)) == [
+        "web-abc", "IPv4", "80", "10.0.0.1,10.0.0.2", "5m"]
+
+
+TENANT = """
+apiVersion: v1
+kind: Namespace
+metadata: {name: team-a}
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: compute, namespace: team-a}
+spec: {hard: {requests.cpu: "4", limits.memory: 8Gi, pods: "20"}}
+---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: defaults, namespace: team-a}
+spec:
+  limits:
+  - type: Container
+    default: {cpu: 500m, memory: 256Mi}
+    defaultRequest: {cpu: 100m, memory: 128Mi}
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: team-a-high}
+value: 100000
+globalDefault: false
+description: High priority for team A
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: team-a-data}
+spec:
+  capacity: {storage: 10Gi}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: manual
+  hostPath: {path: /srv/team-a}
+"""
+
+
+@pytest.mark.kubectl
+def test_kubectl_applies_and_lists_a_tenant_bundle(kubesim: Any) -> None:
+    out = ok(kubesim, "apply", "-f", "-", input=TENANT)
+    assert "resourcequota/compute created" in out and "priorityclass.scheduling.k8s.io/team-a-high created" in out
+    assert ok(kubesim, "diff", "-f", "-", input=TENANT) == ""
+    assert "unchanged" in ok(kubesim, "apply", "-f", "-", input=TENANT.replace("8Gi", "8Gi"))
+    assert _lines(ok(kubesim, "get", "quota", "-n", "team-a"))[0] == ["NAME", "AGE", "REQUEST", "LIMIT"]
+    assert _lines(ok(kubesim, "get", "limits", "-n", "team-a"))[0] == ["NAME", "CREATED", "AT"]
+    rows = _lines(ok(kubesim, "get", "pc"))
+    assert rows[0] == ["NAME", "VALUE", "GLOBAL-DEFAULT", "AGE", "PREEMPTIONPOLICY"]
+    assert rows[1][:3] == ["team-a-high", "100000", "false"]
+    rows = _lines(ok(kubesim, "get", "pv"))
+    assert rows[0][:3] == ["NAME", "CAPACITY", "ACCESS"] and rows[1][:3] == ["team-a-data", "10Gi", "RWO"]
+    typo = TENANT.replace("defaultRequest:", "defaultRequests:")
+    assert 'unknown field "spec.limits[0].defaultRequests"' in fails(kubesim, "apply", "-f", "-", input=typo)
