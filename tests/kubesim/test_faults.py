@@ -127,3 +127,48 @@ def test_body_on_get_does_not_desync_keep_alive(kubesim):
     second = conn.getresponse()
     assert (first.status, second.status) == (200, 200)
     assert json.loads(second.read())["metadata"]["name"] == "default"
+
+
+def test_parallel_mixed_writers_with_a_watch(kubesim):
+    from tests.kubesim.conftest import deployment
+
+    deploys = "/apis/apps/v1/namespaces/default/deployments"
+    codes: list[int] = []
+    events: list[dict] = []
+
+    def writer(seed: int) -> None:
+        import random
+
+        rnd = random.Random(seed)
+        for _ in range(40):
+            name = f"d{rnd.randrange(10)}"
+            roll = rnd.random()
+            if roll < 0.6:
+                body = deployment(name, replicas=rnd.randrange(1, 5))
+                reply = _call(kubesim.url, "PATCH", f"{deploys}/{name}?fieldManager=m{seed % 3}&force=true", body,
+                              ctype="application/apply-patch+yaml")
+            elif roll < 0.8:
+                reply = _call(kubesim.url, "DELETE", f"{deploys}/{name}?propagationPolicy=Foreground")
+            else:
+                reply = _call(kubesim.url, "PATCH", f"{deploys}/{name}/scale", {"spec": {"replicas": 2}},
+                              ctype="application/merge-patch+json")
+            codes.append(reply.code)
+
+    def watcher() -> None:
+        parsed = urlparse(kubesim.url)
+        conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+        conn.request("GET", f"{deploys}?watch=true&timeoutSeconds=3&resourceVersion=1")
+        events.extend(json.loads(line) for line in conn.getresponse().read().splitlines() if line.strip())
+
+    watching = threading.Thread(target=watcher)
+    watching.start()
+    writers = [threading.Thread(target=writer, args=(i,)) for i in range(8)]
+    for t in writers:
+        t.start()
+    for t in writers:
+        t.join()
+    watching.join()
+    assert codes and all(c in (200, 201, 404) for c in codes)
+    rvs = [int(e["object"]["metadata"]["resourceVersion"]) for e in events]
+    assert rvs == sorted(rvs) and len(set(rvs)) == len(rvs)
+    assert [r for r in kubesim.requests() if r.code >= 500] == []
