@@ -71,7 +71,8 @@ def pv_row(obj: dict[str, Any], now: float) -> list[Any]:
 def quota_row(obj: dict[str, Any], now: float) -> list[Any]:
     hard = dig(obj, "status", "hard", default={}) or {}
     used = dig(obj, "status", "used", default={}) or {}
-    requests, limits = [], []
+    requests: list[str] = []
+    limits: list[str] = []
     for name in sorted(hard):
         text = f"{name}: {used.get(name, '0')}/{hard[name]}"
         (limits if name.split(".")[0] == "limits" and "." in name else requests).append(text)
