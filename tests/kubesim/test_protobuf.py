@@ -62,3 +62,24 @@ def test_kubectl_create_generators_against_kubesim(kubesim: Any) -> None:
     assert live["spec"]["replicas"] == 3
     assert [c["image"] for c in live["spec"]["template"]["spec"]["containers"]] == ["nginx:1.25", "busybox:1.36"]
     assert json.loads(ok(kubesim, "get", "cm", "cmx", "-n", "nsq", "-o", "json"))["data"] == {"ka": "va", "kb": "vb"}
+
+
+def test_corrupted_bodies_only_ever_raise_protobuf_errors() -> None:
+    import contextlib
+    import random
+
+    rnd = random.Random(7)
+    bodies = [bytes.fromhex(capture[1]) for capture in CAPTURES.values()]
+    for _ in range(3000):
+        body = bytearray(rnd.choice(bodies))
+        for _ in range(rnd.randint(1, 4)):
+            pos = rnd.randrange(4, len(body))
+            roll = rnd.random()
+            if roll < 0.5:
+                body[pos] = rnd.randrange(256)
+            elif roll < 0.75:
+                del body[pos]
+            else:
+                body.insert(pos, rnd.randrange(256))
+        with contextlib.suppress(ProtobufError):  # anything else would be a crash of the server
+            decode_request(bytes(body))
