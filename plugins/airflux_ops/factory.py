@@ -11,6 +11,8 @@ app, a failure's stage is named in the error (``[prune] ...``, ``[health] ...``)
 summary in XCom has separate ``pruned`` and ``health`` fields. ``apply`` gets a longer
 ``execution_timeout`` than the other tasks (apply, then up to ``spec.timeout`` for health) so the
 health check's own timeout, which names every object that is not ready, fires before Airflow's.
+``notify`` is a teardown task: it reports failed runs too, and a notification problem never turns a
+good deploy red.
 """
 
 from __future__ import annotations
@@ -53,7 +55,8 @@ STEPS: list[Step] = [
     Step("diff", lambda task_id, app, source: DiffOperator(task_id=task_id, app=app)),
     Step("apply", lambda task_id, app, source: ApplyOperator(task_id=task_id, app=app,
                                                              execution_timeout=apply_timeout(app))),
-    Step("notify", lambda task_id, app, source: NotifyOperator(task_id=task_id, app=app)),
+    # A teardown: it runs after a failure too, and its outcome never decides the run's state.
+    Step("notify", lambda task_id, app, source: NotifyOperator(task_id=task_id, app=app).as_teardown()),
 ]
 
 

@@ -30,12 +30,24 @@ from airflux_ops.summaries import RenderSummary, SourceSummary, render_summary, 
 REVISION_FROM_CONF = "{{ (dag_run.conf or {}).get('revision') or '' }}"
 
 
+# XCom key under which a failing task leaves its error for ``notify`` (cleared when the task retries).
+ERROR_KEY = "error"
+ERROR_LIMIT = 4000  # characters: a dry-run failure lists every failing object
+
+
 @contextmanager
-def engine_errors() -> Iterator[None]:
-    """Terminal engine errors fail the task at once; retryable ones are left to Airflow's retries."""
+def engine_errors(context: Context | None = None) -> Iterator[None]:
+    """Terminal engine errors fail the task at once; retryable ones are left to Airflow's retries.
+
+    With ``context``, the error is also left in XCom (key ``error``) so the notify task can say
+    what went wrong where; engine errors never carry secrets, so the message is safe to keep.
+    """
     try:
         yield
     except AirfluxError as exc:
+        if context is not None:
+            context["ti"].xcom_push(ERROR_KEY, {"stage": exc.stage, "object": str(exc.obj or ""),
+                                                "message": str(exc)[:ERROR_LIMIT], "retryable": exc.retryable})
         if exc.retryable:
             raise
         raise AirflowFailException(str(exc)) from exc
@@ -67,7 +79,7 @@ class FetchSourceOperator(BaseOperator):
 
         skip_if_suspended(self.app)
         repository = f"GitRepository/{self.source.meta.namespace}/{self.source.meta.name}"
-        with engine_errors():
+        with engine_errors(context):
             credentials = git_credentials(self.source.secret_ref, repository=repository)
             artifact = fetch_source(self.source, layout=Layout.from_env(), credentials=credentials,
                                     revision=self.revision or None)
@@ -96,10 +108,10 @@ class RenderOperator(BaseOperator):
         if not source:
             raise AirflowFailException(f"no source artifact: task {self.source_task_id} returned nothing")
         wants_cluster = self.app.post_build is not None and bool(self.app.post_build.substitute_from)
-        with engine_errors():
+        with engine_errors(context):
             client = kube_client() if wants_cluster else None
         try:
-            with engine_errors():
+            with engine_errors(context):
                 result = render(
                     self.app,
                     artifact_dir=Path(source["path"]),

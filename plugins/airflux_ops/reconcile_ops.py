@@ -19,7 +19,7 @@ from airflow.sdk.exceptions import AirflowFailException
 
 from airflux.paths import Layout
 from airflux.specs.types import Kustomization
-from airflux_ops.operators import engine_errors, skip_if_suspended
+from airflux_ops.operators import ERROR_KEY, engine_errors, skip_if_suspended
 from airflux_ops.summaries import RenderSummary
 
 
@@ -70,7 +70,7 @@ class DiffOperator(_ClusterStep):
 
         skip_if_suspended(self.app)
         rendered, force = self.rendered(context), forced(context)
-        with engine_errors():
+        with engine_errors(context):
             client = kube_client()
             try:
                 summary = diff_app(client, self.app, rendered=Path(rendered["path"]),
@@ -99,7 +99,7 @@ class ApplyOperator(_ClusterStep):
         skip_if_suspended(self.app)
         rendered, force = self.rendered(context), forced(context)
         _pull(context, self.diff_task_id)  # the change set on disk is this run's only if diff succeeded
-        with engine_errors():
+        with engine_errors(context):
             client = kube_client()
             try:
                 summary = apply_app(client, self.app, rendered=Path(rendered["path"]),
@@ -113,37 +113,54 @@ class ApplyOperator(_ClusterStep):
 
 
 class NotifyOperator(BaseOperator):
-    """The run summary, written to the task log (Slack, through Provider/Alert, comes later)."""
+    """The run summary, written to the task log (Slack, through Provider/Alert, comes later).
+
+    Made a teardown task by the factory: it runs whether the steps before it succeeded or failed, and
+    its own outcome never changes the run's state (a notification problem is not a failed deploy).
+    On a failed run it names the task that failed and the engine's error for it.
+    """
 
     ui_color = "#f3e8fd"
 
-    def __init__(self, *, app: Kustomization, diff_task_id: str = "diff", apply_task_id: str = "apply",
-                 source_task_id: str = "fetch_source", **kwargs: Any) -> None:
+    def __init__(self, *, app: Kustomization, steps: tuple[str, ...] = ("fetch_source", "render", "diff", "apply"),
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.app = app
-        self.diff_task_id = diff_task_id
-        self.apply_task_id = apply_task_id
-        self.source_task_id = source_task_id
+        self.steps = steps
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflux.reconcile import ApplySummary, DiffSummary, run_summary
+        from airflux.reconcile import ApplySummary, DiffSummary, Failure, run_summary
 
         skip_if_suspended(self.app)
         ti = context["ti"]
-        source = ti.xcom_pull(task_ids=self.source_task_id) or {}
-        diff = ti.xcom_pull(task_ids=self.diff_task_id)
-        applied = ti.xcom_pull(task_ids=self.apply_task_id)
+        source = ti.xcom_pull(task_ids="fetch_source") or {}
+        diff = ti.xcom_pull(task_ids="diff")
+        applied = ti.xcom_pull(task_ids="apply")
+        failure = self.failure(context)
         start = getattr(context.get("dag_run"), "start_date", None)
         text = run_summary(
             dag_id=self.app.dag_id,
             revision=(applied or diff or source).get("revision", ""),
             diff=DiffSummary.from_dict(diff) if diff else None,
             applied=ApplySummary.from_dict(applied) if applied else None,
+            failure=Failure(**failure) if failure else None,
             duration=datetime.now(timezone.utc) - start if start else None,  # noqa: UP017
         )
         for line in text.splitlines():
-            self.log.info("%s", line)
-        return {"revision": (applied or {}).get("revision", ""), "summary": text}
+            (self.log.error if failure else self.log.info)("%s", line)
+        return {"revision": (applied or {}).get("revision", ""), "failed": failure["task"] if failure else None,
+                "summary": text}
+
+    def failure(self, context: Context) -> dict[str, str] | None:
+        """The first step of this run that failed, with the error it left (if it was an engine error)."""
+        ti = context["ti"]
+        states = ti.get_task_states(dag_id=ti.dag_id, run_ids=[ti.run_id], task_ids=list(self.steps))
+        by_task = dict(states.get(ti.run_id) or {})
+        for step in self.steps:
+            if by_task.get(step) == "failed":
+                error = ti.xcom_pull(task_ids=step, key=ERROR_KEY) or {}
+                return {"task": step, "message": str(error.get("message") or "failed (see the task's log)")}
+        return None
 
 
 def _counts(counts: dict[str, int]) -> str:

@@ -157,10 +157,13 @@ def test_bad_commits_fail_before_anything_is_written_and_name_the_culprit(app: A
     app.repo.commit(broken, "broken yaml")
     run = app.run()
     assert run.state == "failed"
+    # notify is a teardown: it reports the failure, the run stays failed
     assert states(run) == {"fetch_source": "success", "render": "failed", "diff": "upstream_failed",
-                           "apply": "upstream_failed", "notify": "upstream_failed"}
+                           "apply": "upstream_failed", "notify": "success"}
     assert run.tasks["render"][1] == 1  # terminal: no retries
     assert "AirflowFailException: [render]" in run.log and "web.yaml" in run.errors()
+    assert run.xcom["notify"]["failed"] == "render" and "web.yaml" in run.xcom["notify"]["summary"]
+    assert f"{app.dag_id}: FAILED at render at revision" in run.log
     assert app.kubesim.diff(before, app.kubesim.snapshot()) == []
 
     # 2. valid YAML the API rejects (port out of range), next to a valid change: diff fails, nothing applied
@@ -174,6 +177,7 @@ def test_bad_commits_fail_before_anything_is_written_and_name_the_culprit(app: A
     errors = run.errors()
     assert "dry-run failed for 1 object(s), nothing was applied" in errors
     assert "Service/shop/web" in errors and "80000" in errors
+    assert run.xcom["notify"]["failed"] == "diff"
     assert app.kubesim.diff(before, app.kubesim.snapshot()) == []
     assert "workers=2" in app.kubectl_json("get", "configmap", "cfg", "-n", "shop")["data"]["app.conf"]
 
@@ -241,7 +245,7 @@ def test_rollout_that_never_becomes_ready_fails_the_health_check_after_the_timeo
     run = app.run()
 
     assert run.state == "failed"
-    assert states(run)["apply"] == "failed" and states(run)["notify"] == "upstream_failed"
+    assert states(run)["apply"] == "failed" and states(run)["notify"] == "success"
     errors = run.errors()
     assert "[health]" in errors and "timeout after 5s" in errors
     assert "Deployment/shop/web" in errors and "image nginx:1.27 not found" in errors
@@ -249,6 +253,8 @@ def test_rollout_that_never_becomes_ready_fails_the_health_check_after_the_timeo
         assert f"  {ready}:" not in errors  # only what is not ready is named
     apply_log = run.log[run.log.index("starting task_id=apply"):]
     assert "waiting up to 5s (spec.timeout)" in apply_log and "ready" in apply_log
+    summary = run.xcom["notify"]["summary"]
+    assert summary.startswith(f"{app.dag_id}: FAILED at apply") and "Deployment/shop/web" in summary
     # the objects were applied and recorded, so the next run knows them
     assert "shop_web_apps_Deployment" in inventory_ids(app)
 

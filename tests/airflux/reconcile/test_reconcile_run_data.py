@@ -17,6 +17,7 @@ from airflux.paths import Layout
 from airflux.reconcile import (
     ApplySummary,
     DiffSummary,
+    Failure,
     HealthSummary,
     RunDataError,
     read_changes,
@@ -102,3 +103,22 @@ def test_run_summary_of_a_no_op_run_says_so() -> None:
     assert text.splitlines()[0] == "ks.a.b: no changes at revision main@sha1:abc in unknown"
     assert "  unchanged (2): ConfigMap/a/x, ConfigMap/a/y" in text.splitlines()
     assert "  health: not checked (neither spec.wait nor healthChecks)" in text.splitlines()
+
+
+def test_run_summary_of_a_failed_run_leads_with_the_failing_step_and_its_error() -> None:
+    diff = DiffSummary(dag_id="ks.a.b", revision="main@sha1:abc", rendered_digest="sha256:r", object_count=2,
+                       counts={"configured": 1, "unchanged": 1},
+                       names={"configured": ("Deployment/shop/web",), "unchanged": ("ConfigMap/shop/cfg",)})
+    failure = Failure("apply", "[health] timeout after 5s waiting for 1 object(s):\n  Deployment/shop/web: Failed: x")
+
+    text = run_summary(dag_id="ks.a.b", revision="main@sha1:abc", diff=diff, applied=None, failure=failure,
+                       duration=timedelta(seconds=6))
+
+    assert text.splitlines() == [
+        "ks.a.b: FAILED at apply at revision main@sha1:abc in 6.0s",
+        "  [health] timeout after 5s waiting for 1 object(s):",
+        "    Deployment/shop/web: Failed: x",
+        "  planned by diff, apply did not finish:",
+        "  configured (1): Deployment/shop/web",
+        "  unchanged (1): ConfigMap/shop/cfg",
+    ]

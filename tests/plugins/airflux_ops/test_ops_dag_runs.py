@@ -176,12 +176,14 @@ def test_terminal_engine_error_fails_at_once_without_using_retries(stack, runs) 
     assert runs["states"]["ks.default.typo"] == "failed"
     # 9 retries are configured (interval 10m / retryInterval 1m), yet the run fails on the first try
     assert task_rows(stack, "ks.default.typo") == {"fetch_source": ("success", 1), "render": ("failed", 1),
-                                                   **dict.fromkeys(TASKS[2:], ("upstream_failed", 0))}
+                                                   **dict.fromkeys(TASKS[2:4], ("upstream_failed", 0)),
+                                                   "notify": ("success", 1)}  # a teardown: reports the failure
     assert "AirflowFailException: [render] Kustomization/default/typo: ./deploi: path './deploi' not found" in runs["log"]
 
 
 def test_suspended_app_skips_every_task_when_run_by_hand(stack, runs) -> None:
     assert runs["states"]["ks.default.paused"] == "success"
     assert task_rows(stack, "ks.default.paused") == {"fetch_source": ("skipped", 1),
-                                                     **dict.fromkeys(TASKS[1:], ("skipped", 0))}
+                                                     **dict.fromkeys(TASKS[1:4], ("skipped", 0)),
+                                                     "notify": ("skipped", 1)}  # the teardown runs, and skips
     assert "Suspended: `spec.suspend: true`" in runs["log"]
