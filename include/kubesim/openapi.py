@@ -166,7 +166,9 @@ def _kind_schema(group_version: str, kind: str, description: str, body: dict[str
         },
     }
     props.update({k: v for k, v in body.get("properties", {}).items() if k not in props})
-    out: dict[str, Any] = {"description": description, "type": "object", "properties": props}
+    out: dict[str, Any] = {"type": "object", "properties": props}
+    if description:
+        out = {"description": description, **out}
     if body.get("required"):
         out["required"] = body["required"]
     for k, v in body.items():
@@ -218,7 +220,7 @@ def _crd_schema(registry: Registry, rt: ResourceType) -> dict[str, Any]:
     for k, v in user.items():
         if k.startswith("x-kubernetes-"):
             body[k] = v
-    desc = user.get("description") or f"{rt.kind} is a custom resource of {rt.group}."
+    desc = str(user.get("description") or "")  # kubectl explain prints <empty> for none, as for a real CRD
     out = _kind_schema(rt.api_version, rt.kind, desc, body)
     if not user.get("properties") and user.get("x-kubernetes-preserve-unknown-fields"):
         out["x-kubernetes-preserve-unknown-fields"] = True
