@@ -84,6 +84,7 @@ def test_first_run_creates_every_object_and_the_inventory(app: App) -> None:
     # What the UI shows: the applied revision and counts in XCom, the change lines in the task log.
     applied = run.xcom["apply"]
     assert applied["revision"] == f"main@sha1:{commit}"
+    assert applied["rendered_digest"] == run.xcom["render"]["digest"] == run.xcom["diff"]["rendered_digest"]
     assert applied["counts"]["created"] == 4
     assert sorted(applied["names"]["created"]) == ["ConfigMap/shop/cfg", "Deployment/shop/web",
                                                    "Namespace/shop", "Service/shop/web"]

@@ -140,7 +140,7 @@ def apply_app(client: KubeClient, app: Kustomization, *, rendered: Path, rendere
 
     result_path = _write_result(run_dir, applied, pruned, health, inventory, revision=revision)
     return ApplySummary(
-        dag_id=app.dag_id, revision=revision, counts=_counts(applied, pruned),
+        dag_id=app.dag_id, revision=revision, rendered_digest=rendered_digest, counts=_counts(applied, pruned),
         names=_applied_names(applied, pruned),
         pruned=limited(str(ref) for ref in (pruned.deleted if pruned else ())),
         kept=limited(f"{ref} ({why})" for ref, why in (pruned.kept if pruned else ())),

@@ -83,6 +83,7 @@ class ApplySummary:
     dag_id: str
     revision: str  # the last applied revision once this task succeeded
     counts: dict[str, int]
+    rendered_digest: str = ""  # the rendered set that was applied
     names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     pruned: tuple[str, ...] = ()
     kept: tuple[str, ...] = ()  # left by prune on purpose, with the reason
@@ -92,8 +93,8 @@ class ApplySummary:
     forced: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"dag_id": self.dag_id, "revision": self.revision, "counts": dict(self.counts),
-                "names": {k: list(v) for k, v in self.names.items()}, "pruned": list(self.pruned),
+        return {"dag_id": self.dag_id, "revision": self.revision, "rendered_digest": self.rendered_digest,
+                "counts": dict(self.counts), "names": {k: list(v) for k, v in self.names.items()}, "pruned": list(self.pruned),
                 "kept": list(self.kept), "inventory_size": self.inventory_size,
                 "health": self.health.to_dict() if self.health else None, "result_file": self.result_file,
                 "forced": self.forced}
@@ -101,7 +102,7 @@ class ApplySummary:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ApplySummary:
         return cls(dag_id=str(data["dag_id"]), revision=str(data["revision"]), counts=dict(data.get("counts") or {}),
-                   names=_names(data.get("names")), pruned=tuple(data.get("pruned") or ()),
+                   rendered_digest=str(data.get("rendered_digest", "")), names=_names(data.get("names")), pruned=tuple(data.get("pruned") or ()),
                    kept=tuple(data.get("kept") or ()), inventory_size=int(data.get("inventory_size", 0)),
                    health=HealthSummary.from_dict(data.get("health")), result_file=str(data.get("result_file", "")),
                    forced=bool(data.get("forced", False)))

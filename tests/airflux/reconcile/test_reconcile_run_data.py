@@ -61,7 +61,8 @@ def test_apply_refuses_a_change_set_of_another_render_or_none_at_all(tmp_path: P
 
 
 def test_summaries_round_trip_through_xcom_values() -> None:
-    applied = ApplySummary(dag_id="ks.a.b", revision="main@sha1:abc", counts={"created": 1, "deleted": 1},
+    applied = ApplySummary(dag_id="ks.a.b", revision="main@sha1:abc", rendered_digest="sha256:r",
+                           counts={"created": 1, "deleted": 1},
                            names={"created": ("ConfigMap/shop/cfg",), "deleted": ("Service/shop/web",)},
                            pruned=("Service/shop/web",), inventory_size=3,
                            health=HealthSummary(checked=3, ready=3, elapsed=1.25))
