@@ -157,7 +157,13 @@ def _resource_list(registry: Registry, group: str, version: str) -> dict[str, An
 def _resource_discovery(rt: ResourceType) -> dict[str, Any]:
     res: dict[str, Any] = {
         "resource": rt.plural,
-        "responseKind": {"group": "", "version": "", "kind": rt.kind},
+        # kube-apiserver leaves group/version empty for a resource of the listed group-version; the
+        # apiextensions server (CRDs) fills them in.
+        "responseKind": {
+            "group": rt.group if rt.is_custom else "",
+            "version": rt.version if rt.is_custom else "",
+            "kind": rt.kind,
+        },
         "scope": "Namespaced" if rt.namespaced else "Cluster",
         "singularResource": rt.singular,
         "verbs": list(rt.verbs),
@@ -172,7 +178,11 @@ def _resource_discovery(rt: ResourceType) -> dict[str, Any]:
         subs.append(
             {
                 "subresource": sub,
-                "responseKind": {"group": group or "", "version": version or "", "kind": kind or rt.kind},
+                "responseKind": {
+                    "group": group if group is not None else (rt.group if rt.is_custom else ""),
+                    "version": version if version is not None else (rt.version if rt.is_custom else ""),
+                    "kind": kind or rt.kind,
+                },
                 "verbs": list(verbs),
             }
         )

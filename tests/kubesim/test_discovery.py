@@ -129,6 +129,10 @@ def test_crd_versions_appear_in_discovery_once_registered_and_vanish_after() -> 
     _, _, agg = get(reg, "/apis", KUBECTL_ACCEPT)
     ex = next(i for i in agg["items"] if i["metadata"]["name"] == "example.com")
     assert [v["version"] for v in ex["versions"]] == ["v1", "v1beta1"]
+    (res,) = ex["versions"][0]["resources"]
+    assert res["responseKind"] == {"group": "example.com", "version": "v1", "kind": "Widget"}  # as apiextensions
+    assert {s["subresource"]: s["responseKind"]["group"] for s in res["subresources"]} == {
+        "scale": "autoscaling", "status": "example.com"}
     reg.unregister_crd(widget_crd())
     status, _, _ = get(reg, "/apis/example.com/v1")
     assert status == 404
