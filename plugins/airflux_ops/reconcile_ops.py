@@ -93,18 +93,23 @@ class ApplyOperator(_ClusterStep):
         self.diff_task_id = diff_task_id
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflux.reconcile import apply_app
+        from airflux.reconcile import apply_app, diff_app
         from airflux_ops.connections import kube_client
 
         skip_if_suspended(self.app)
         rendered, force = self.rendered(context), forced(context)
         _pull(context, self.diff_task_id)  # the change set on disk is this run's only if diff succeeded
+        where = {"rendered": Path(rendered["path"]), "rendered_digest": rendered["digest"],
+                 "revision": rendered["revision"], "run_dir": self.run_dir(context), "force": force,
+                 "logger": self.engine_log}
         with engine_errors(context):
             client = kube_client()
             try:
-                summary = apply_app(client, self.app, rendered=Path(rendered["path"]),
-                                    rendered_digest=rendered["digest"], revision=rendered["revision"],
-                                    run_dir=self.run_dir(context), force=force, logger=self.engine_log)
+                if context["ti"].try_number > 1:
+                    # An earlier try wrote some or all of the set: plan again from what is live now.
+                    self.log.info("Try %d: the cluster changed since diff ran, diffing again", context["ti"].try_number)
+                    diff_app(client, self.app, **where)
+                summary = apply_app(client, self.app, **where)
             finally:
                 client.close()
         self.log.info("Applied revision %s: %s; inventory %d object(s)", summary.revision,

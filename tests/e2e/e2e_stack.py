@@ -156,7 +156,8 @@ metadata: {{name: {name}, namespace: flux-system}}
 spec:
   sourceRef: {{kind: GitRepository, name: repo}}
   path: ./deploy
-  interval: 10m
+  interval: {interval}
+  retryInterval: {retry_interval}
   timeout: {timeout}
   prune: {prune}
   wait: {wait}
@@ -178,9 +179,12 @@ class App:
     def dag_id(self) -> str:
         return f"ks.flux-system.{self.name}"
 
-    def define(self, *, prune: bool = True, wait: bool = False, timeout: str = "30s") -> None:
-        (self.apps / "app.yaml").write_text(APP.format(repo=self.repo.path, name=self.name, prune=str(prune).lower(),
-                                                       wait=str(wait).lower(), timeout=timeout))
+    def define(self, *, prune: bool = True, wait: bool = False, timeout: str = "30s", interval: str = "10m",
+               retry_interval: str | None = None) -> None:
+        """Write the app's definitions; without ``retry_interval`` tasks are not retried (Flux's default)."""
+        (self.apps / "app.yaml").write_text(APP.format(
+            repo=self.repo.path, name=self.name, prune=str(prune).lower(), wait=str(wait).lower(), timeout=timeout,
+            interval=interval, retry_interval=retry_interval or interval))
 
     def run(self, *, conf: dict[str, Any] | None = None, kubeconfig: Path | None = None,
             env: dict[str, str] | None = None) -> Run:

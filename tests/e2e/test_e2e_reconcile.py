@@ -260,6 +260,27 @@ def test_rollout_that_never_becomes_ready_fails_the_health_check_after_the_timeo
     assert "shop_web_apps_Deployment" in inventory_ids(app)
 
 
+def test_a_retried_apply_plans_again_from_the_live_cluster(app: App) -> None:
+    files = manifests()
+    files["deploy/web.yaml"] = str(files["deploy/web.yaml"]).replace(
+        "metadata: {name: web, namespace: shop}",
+        'metadata: {name: web, namespace: shop, annotations: {kubesim.io/ready-after: "4s"}}')
+    app.repo.commit(files, "a slow rollout")
+    # interval 6s / retryInterval 1s: five retries, one second apart; health gives up after 2s
+    app.define(wait=True, timeout="2s", interval="6s", retry_interval="1s")
+
+    run = app.run()
+
+    assert run.state == "success", run.errors()
+    assert run.tasks["apply"] == ("success", 2)  # the first try timed out waiting, the retry saw it ready
+    assert "timeout after 2s waiting for 1 object(s)" in run.log
+    assert "Try 2: the cluster changed since diff ran, diffing again" in run.log
+    # the retry wrote nothing again: the first try had applied everything
+    assert run.xcom["apply"]["counts"]["unchanged"] == 4
+    assert run.xcom["apply"]["counts"]["created"] == 0
+    assert app.kubectl_json("get", "deployment", "web", "-n", "shop")["status"]["availableReplicas"] == 2
+
+
 CRD = """\
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
