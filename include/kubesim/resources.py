@@ -19,6 +19,9 @@ from kubesim.resources_builtin import BUILTIN_GROUP_ORDER, BUILTIN_TYPES
 
 T = TypeVar("T")
 
+# The apiextensions server lists custom resource verbs in this order (kubectl api-resources -o wide).
+CRD_VERBS: tuple[str, ...] = ("delete", "deletecollection", "get", "list", "patch", "create", "update", "watch")
+
 _KUBE_VERSION = re.compile(r"^v(\d+)(?:(alpha|beta)(\d+))?$")
 
 
@@ -181,6 +184,7 @@ class Registry:
                     namespaced=namespaced,
                     short_names=short,
                     categories=cats,
+                    verbs=CRD_VERBS,
                     subresources=frozenset(s for s in ("status", "scale") if s in subs),
                     has_generation=True,
                     list_kind_name=list_kind,

@@ -122,6 +122,7 @@ def test_crd_registers_every_served_version_with_its_names_scope_and_subresource
     assert (v1.kind, v1.singular, v1.namespaced, v1.short_names, v1.categories) == (
         "Widget", "widget", True, ("wd",), ("all", "gadgets"))
     assert v1.subresources == {"status", "scale"}
+    assert v1.verbs == ("delete", "deletecollection", "get", "list", "patch", "create", "update", "watch")
     assert reg.lookup("example.com", "v1beta1", "widgets").subresources == frozenset()  # type: ignore[union-attr]
     assert reg.lookup("example.com", "v2alpha1", "widgets") is None
     assert v1.is_custom and v1.has_generation and v1.crd_name == "widgets.example.com"
