@@ -202,6 +202,13 @@ def _builtin_definitions() -> dict[str, dict[str, Any]]:
     for name, desc, fields in t.TYPES + kinds_table.GROUP_TYPES:
         defs[name] = _object(desc, fields)
     for (gv, kind), (desc, fields) in kinds_table.KINDS.items():
+        fields = dict(fields)
+        for name, text in (
+            ("spec", "Specification of the desired behavior of the {}."),
+            ("status", "Most recently observed status of the {}. This data may not be up to date."),
+        ):
+            if name in fields and "#" not in fields[name]:
+                fields[name] += " # " + text.format(kind)
         defs[definition_name(gv, kind)] = _kind_schema(gv, kind, desc, _object(desc, fields))
     return defs
 

@@ -341,6 +341,7 @@ def test_apply_of_a_crd_then_its_custom_resource_uses_merge_patch(kubesim: Any) 
 def test_kubectl_explain_reads_openapi_v3(kubesim: Any) -> None:
     out = ok(kubesim, "explain", "deployment.spec.template.spec.containers.ports")
     assert "KIND:       Deployment" in out and "containerPort\t<integer> -required-" in out
+    assert "Specification of the desired behavior of the Deployment." in ok(kubesim, "explain", "deploy")
     out = ok(kubesim, "explain", "svc.spec")
     assert "ports\t<[]ServicePort>" in out and "clusterIP\t<string>" in out
     ok(kubesim, "apply", "-f", "-", input=json.dumps(widget_crd()))
