@@ -57,6 +57,20 @@ def build_meta(doc: dict[str, Any]) -> Meta:
     )
 
 
+# Every applied object carries the owner label ``airflux.io/app: <dag id>``; label values are limited
+# to 63 characters (Kubernetes "Labels and Selectors", syntax and character set), so an app whose DAG
+# id is longer could never be applied. Say so when the definition loads, not at the first dry-run.
+LABEL_VALUE_MAX = 63
+
+
+def owner_label_problems(dag_id: str) -> list[Problem]:
+    if len(dag_id) <= LABEL_VALUE_MAX:
+        return []
+    return [("metadata.name", f"the DAG id {dag_id!r} is {len(dag_id)} characters; it is the value of the owner "
+             f"label airflux.io/app and Kubernetes label values are limited to {LABEL_VALUE_MAX}: "
+             "shorten the name or namespace")]
+
+
 def kustomization_timeout(interval: timedelta) -> timedelta:
     """Default ``spec.timeout``: the interval minus 30 s, never below 30 s."""
     return max(interval - KS_TIMEOUT_MARGIN, KS_TIMEOUT_FLOOR)
@@ -96,7 +110,7 @@ def build_kustomization(doc: dict[str, Any], origin: Origin) -> Kustomization:
     meta = build_meta(doc)
     spec = doc["spec"]
     path = spec.get("path", "./")
-    problems = _check_path(path, "spec.path")
+    problems = _check_path(path, "spec.path") + owner_label_problems(f"ks.{meta.namespace}.{meta.name}")
     for index, component in enumerate(spec.get("components") or ()):
         # components are relative to spec.path, as kustomize resolves them
         problems += _check_path(posixpath.join(path.lstrip("/"), component), f"spec.components[{index}]")

@@ -170,3 +170,12 @@ def test_errors_can_be_raised_together(write, apps_dir) -> None:
     assert str(exc).splitlines()[0] == "2 app definition errors:"
     assert "spec.prune: must be true or false" in str(exc)
     assert exc.retryable is False
+
+
+def test_app_whose_dag_id_cannot_be_an_owner_label_value_is_rejected_at_load(write, apps_dir) -> None:
+    """Label values are at most 63 characters (Kubernetes docs, "Labels and Selectors" / syntax)."""
+    name = "a" * 60  # ks.default.<60> = 71 characters
+    write("a.yaml", app_yaml(name))
+    error = only_error(apps_dir)
+    assert (error.obj, error.field) == (f"Kustomization/default/{name}", "metadata.name")
+    assert "airflux.io/app" in error.message and "63" in error.message
