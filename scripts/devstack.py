@@ -199,6 +199,15 @@ def run_demo(base: str, env: dict[str, str]) -> str:
     tis = http("GET", f"{base}/api/v2/dags/{DEMO_DAG}/dagRuns/{run_id}/taskInstances", token=token)
     for ti in sorted(tis["task_instances"], key=lambda t: t.get("start_date") or ""):
         say(f"  {ti['task_id']:<14} {ti['state']}")
+    try:
+        notify = http("GET", f"{base}/api/v2/dags/{DEMO_DAG}/dagRuns/{run_id}/taskInstances/notify/xcomEntries/"
+                      "return_value?deserialize=true", token=token)
+        value = notify.get("value")
+        summary = value.get("summary") if isinstance(value, dict) else None
+        for line in (summary or "").splitlines():
+            say(f"  | {line}")
+    except urllib.error.HTTPError as exc:
+        say(f"  (no run summary: notify left no result, HTTP {exc.code})")
     say(f"reconcile {final['state']} in {time.monotonic() - started:.1f} s "
         f"(run {run_id}; grid: {base}/dags/{DEMO_DAG}/runs/{run_id})")
     return str(final["state"])
