@@ -22,6 +22,8 @@ class FieldType(enum.StrEnum):
     LIST = "list of objects"  # items are mappings whose keys are fields under "<path>[]"
     STRINGS = "list of strings"
     MAP = "map of strings"  # free keys, string values (labels, annotations, substitute)
+    INT = "integer"
+    VALUES = "free-form mapping"  # any YAML below it (Helm values): checked by the chart's schema
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ S, B, D, OBJ, L, SL, M = (
     FieldType.STRINGS,
     FieldType.MAP,
 )
+V, N = FieldType.VALUES, FieldType.INT
 
 
 def _envelope(api_version: str, kind: str) -> tuple[Field, ...]:
@@ -178,8 +181,149 @@ KUSTOMIZATION = KindSpec(
     ),
 )
 
+HELM_REPOSITORY = KindSpec(
+    api_version="source.toolkit.fluxcd.io/v1",
+    kind="HelmRepository",
+    summary="A Helm chart repository (HTTP(S) `index.yaml`, or OCI); HelmReleases refer to it by "
+            "`chart.spec.sourceRef`.",
+    fields=(
+        *_envelope("source.toolkit.fluxcd.io/v1", "HelmRepository"),
+        Field("spec.url", S, "`https://`/`http://` URL of the repository (its `index.yaml`), or `oci://` with "
+              "`type: oci`.", required=True),
+        Field("spec.type", S, "Repository type.", default="`default`", choices=("default", "oci")),
+        Field("spec.interval", D, "How long a fetched index is used before it is fetched again.", required=True),
+        Field("spec.timeout", D, "Bound on each index or chart download.", default="`60s`"),
+        Field("spec.secretRef", OBJ, "Basic auth: the Airflow connection with this id (login, password)."),
+        Field("spec.secretRef.name", S, "Connection id.", required=True),
+        Field("spec.suspend", B, "Use the last fetched index; fetch no new one.", default="`false`"),
+    ),
+)
+
+HELM_RELEASE = KindSpec(
+    api_version="helm.toolkit.fluxcd.io/v2",
+    kind="HelmRelease",
+    summary="A Helm chart rendered by the Helm engine and applied like a Kustomization; becomes the DAG "
+            "`hr.<namespace>.<name>`.",
+    fields=(
+        *_envelope("helm.toolkit.fluxcd.io/v2", "HelmRelease"),
+        Field("spec.chart", OBJ, "The chart to deploy.", required=True),
+        Field("spec.chart.spec", OBJ, "Chart template.", required=True),
+        Field("spec.chart.spec.chart", S, "Chart name in the HelmRepository, or its path in the GitRepository.",
+              required=True),
+        Field("spec.chart.spec.version", S, "Semver range; the newest matching version is used (HelmRepository "
+              "only).", default="`*`"),
+        Field("spec.chart.spec.sourceRef", OBJ, "Where the chart comes from.", required=True),
+        Field("spec.chart.spec.sourceRef.kind", S, "Kind of the source.", required=True,
+              choices=("HelmRepository", "GitRepository")),
+        Field("spec.chart.spec.sourceRef.name", S, "Name of the source, defined under the apps directory.",
+              required=True),
+        Field("spec.chart.spec.sourceRef.namespace", S, "Namespace of the source.", default="the HelmRelease's"),
+        Field("spec.chart.spec.sourceRef.apiVersion", S, "API version of the source.",
+              choices=("source.toolkit.fluxcd.io/v1",)),
+        Field("spec.chart.spec.valuesFiles", SL, "Values files in the chart, merged in order over its "
+              "`values.yaml`."),
+        Field("spec.chart.spec.interval", D, "Accepted for compatibility; the HelmRepository's interval decides."),
+        Field("spec.values", V, "Values, merged last (they win over `valuesFrom`)."),
+        Field("spec.valuesFrom", L, "ConfigMaps/Secrets in the target cluster (HelmRelease's namespace), merged in "
+              "order before `values`."),
+        Field("spec.valuesFrom[].kind", S, "Kind of the object.", required=True, choices=("ConfigMap", "Secret")),
+        Field("spec.valuesFrom[].name", S, "Its name.", required=True),
+        Field("spec.valuesFrom[].valuesKey", S, "Data key to read.", default="`values.yaml`"),
+        Field("spec.valuesFrom[].targetPath", S, "Put the key's value at this path (`--set` syntax) instead of "
+              "merging it as YAML."),
+        Field("spec.valuesFrom[].optional", B, "Tolerate a missing object or key.", default="`false`"),
+        Field("spec.releaseName", S, "Helm release name (at most 53 characters).",
+              default="`[<targetNamespace>-]<name>`, shortened with a hash past 53 characters"),
+        Field("spec.targetNamespace", S, "Namespace of the release.", default="the HelmRelease's"),
+        Field("spec.install", OBJ, "First install."),
+        Field("spec.install.createNamespace", B, "Create the target namespace.", default="`false`"),
+        Field("spec.install.crds", S, "What to do with the chart's `crds/`.", default="`Create`",
+              choices=("Skip", "Create", "CreateReplace")),
+        Field("spec.install.remediation", OBJ, "On a failed install."),
+        Field("spec.install.remediation.retries", N, "Attempts after a failure (rollback/uninstall remediates "
+              "when > 0; the run still fails).", default="`0`"),
+        Field("spec.upgrade", OBJ, "Later upgrades."),
+        Field("spec.upgrade.crds", S, "What to do with the chart's `crds/`.", default="`Skip`",
+              choices=("Skip", "Create", "CreateReplace")),
+        Field("spec.upgrade.remediation", OBJ, "On a failed upgrade."),
+        Field("spec.upgrade.remediation.retries", N, "Attempts after a failure (rollback/uninstall remediates "
+              "when > 0; the run still fails).", default="`0`"),
+        Field("spec.upgrade.remediation.strategy", S, "Remediation.", default="`rollback`",
+              choices=("rollback", "uninstall")),
+        Field("spec.test", OBJ, "Helm tests."),
+        Field("spec.test.enable", B, "Keep the chart's test hooks (and NOTES) in the render.", default="`false`"),
+        Field("spec.postRenderers", L, "Kustomize post-renderers, run on the rendered set."),
+        Field("spec.postRenderers[].kustomize", OBJ, "A kustomize post-renderer.", required=True),
+        Field("spec.postRenderers[].kustomize.patches", L, "Strategic merge or JSON 6902 patches."),
+        Field("spec.postRenderers[].kustomize.patches[].patch", S, "The patch.", required=True),
+        Field("spec.postRenderers[].kustomize.patches[].target", OBJ, "Objects the patch applies to."),
+        *(Field(f"spec.postRenderers[].kustomize.patches[].target.{key}", S, f"{doc} of the target.")
+          for key, doc in _SELECTOR),
+        Field("spec.postRenderers[].kustomize.images", L, "Image overrides."),
+        Field("spec.postRenderers[].kustomize.images[].name", S, "Image name to match.", required=True),
+        Field("spec.postRenderers[].kustomize.images[].newName", S, "Replacement name."),
+        Field("spec.postRenderers[].kustomize.images[].newTag", S, "Replacement tag."),
+        Field("spec.postRenderers[].kustomize.images[].digest", S, "Replacement digest."),
+        Field("spec.interval", D, "How often to reconcile (the DAG schedule).", required=True),
+        Field("spec.timeout", D, "Bound on hooks and on the health wait.", default="`5m`"),
+        Field("spec.suspend", B, "Stop reconciling: the DAG is paused and does nothing.", default="`false`"),
+        Field("spec.dependsOn", L, "HelmReleases that must be Ready first."),
+        Field("spec.dependsOn[].name", S, "Name.", required=True),
+        Field("spec.dependsOn[].namespace", S, "Namespace.", default="the HelmRelease's"),
+    ),
+)
+
+PROVIDER = KindSpec(
+    api_version="notification.toolkit.fluxcd.io/v1beta3",
+    kind="Provider",
+    summary="Where notifications go. Only `type: slack` so far: an incoming webhook (`address`, or the "
+            "connection's password holding the webhook URL), or a bot token with `channel` (chat.postMessage).",
+    fields=(
+        *_envelope("notification.toolkit.fluxcd.io/v1beta3", "Provider"),
+        Field("spec.type", S, "Provider type: `slack`. Other Flux types are an error that says they are not "
+              "supported yet.", required=True),
+        Field("spec.channel", S, "Slack channel (token mode: the connection's password is a bot token)."),
+        Field("spec.username", S, "Name the message is posted as."),
+        Field("spec.address", S, "Webhook mode: the incoming-webhook URL. Token mode: the chat.postMessage URL.",
+              default="token mode: `https://slack.com/api/chat.postMessage`"),
+        Field("spec.timeout", D, "Bound on each request to Slack.", default="`15s`"),
+        Field("spec.secretRef", OBJ, "Airflow connection (id, or `-` replaced by `_`) whose password is the bot "
+              "token, or the webhook URL when `address` is not set."),
+        Field("spec.secretRef.name", S, "Connection id.", required=True),
+        Field("spec.suspend", B, "Send nothing through this provider.", default="`false`"),
+    ),
+)
+
+ALERT = KindSpec(
+    api_version="notification.toolkit.fluxcd.io/v1beta3",
+    kind="Alert",
+    summary="Which apps' run events reach which Provider: one message per run, a repeated error only as a "
+            "reminder, and a recovery message when it is fixed.",
+    fields=(
+        *_envelope("notification.toolkit.fluxcd.io/v1beta3", "Alert"),
+        Field("spec.providerRef", OBJ, "The Provider, in the Alert's namespace.", required=True),
+        Field("spec.providerRef.name", S, "Its name.", required=True),
+        Field("spec.eventSources", L, "Apps whose events are sent.", required=True),
+        Field("spec.eventSources[].kind", S, "Kind of the app.", required=True,
+              choices=("Kustomization", "HelmRelease")),
+        Field("spec.eventSources[].name", S, "Name, or `*` for every app of the kind.", required=True),
+        Field("spec.eventSources[].namespace", S, "Namespace of the app.", default="the Alert's"),
+        Field("spec.eventSources[].matchLabels", M, "Labels the app's definition must carry (with `name: \"*\"`)."),
+        Field("spec.eventSources[].apiVersion", S, "API version of the app (not used for matching)."),
+        Field("spec.eventSeverity", S, "`info`: every event; `error`: failures only.", default="`info`",
+              choices=("info", "error")),
+        Field("spec.inclusionList", SL, "Regular expressions; when set, only events whose message matches one "
+              "are sent."),
+        Field("spec.exclusionList", SL, "Regular expressions; events whose message matches one are not sent."),
+        Field("spec.eventMetadata", M, "Extra key/values shown in every message."),
+        Field("spec.summary", S, "A line shown in every message (deprecated in Flux, still honoured)."),
+        Field("spec.suspend", B, "Send nothing for this alert.", default="`false`"),
+    ),
+)
+
 SUPPORTED: dict[tuple[str, str], KindSpec] = {
-    (spec.api_version, spec.kind): spec for spec in (GIT_REPOSITORY, KUSTOMIZATION)
+    (spec.api_version, spec.kind): spec for spec in (GIT_REPOSITORY, KUSTOMIZATION, HELM_REPOSITORY,
+                                                     HELM_RELEASE)
 }
 
 # Flux fields that exist upstream but Airflux does not do yet: the error says so instead of
@@ -188,6 +332,19 @@ KNOWN_UNSUPPORTED: dict[str, frozenset[str]] = {
     "GitRepository": frozenset({
         "spec.provider", "spec.proxySecretRef", "spec.recurseSubmodules", "spec.include", "spec.verify",
         "spec.sparseCheckout", "spec.ref.semverFilter",
+    }),
+    "HelmRepository": frozenset({
+        "spec.provider", "spec.certSecretRef", "spec.passCredentials", "spec.insecure", "spec.accessFrom",
+    }),
+    "HelmRelease": frozenset({
+        "spec.chartRef", "spec.kubeConfig", "spec.serviceAccountName", "spec.storageNamespace", "spec.maxHistory",
+        "spec.persistentClient", "spec.driftDetection", "spec.rollback", "spec.uninstall", "spec.commonMetadata",
+        "spec.healthCheckExprs", "spec.chart.spec.reconcileStrategy", "spec.chart.spec.verify",
+        "spec.chart.spec.ignoreMissingValuesFiles", "spec.chart.metadata", "spec.install.timeout",
+        "spec.install.disableWait", "spec.install.disableHooks", "spec.install.skipCRDs", "spec.install.replace",
+        "spec.upgrade.timeout", "spec.upgrade.force", "spec.upgrade.preserveValues", "spec.upgrade.disableWait",
+        "spec.upgrade.cleanupOnFail", "spec.upgrade.remediation.remediateLastFailure", "spec.test.timeout",
+        "spec.test.ignoreFailures", "spec.test.filters",
     }),
     "Kustomization": frozenset({
         "spec.decryption", "spec.kubeConfig", "spec.serviceAccountName", "spec.deletionPolicy",

@@ -19,6 +19,8 @@ import yaml
 from airflux.specs.build import BuildProblems, build_git_repository, build_kustomization
 from airflux.specs.errors import DefinitionError, UnsupportedDocument
 from airflux.specs.fields import FLUX_GROUPS, SUPPORTED
+from airflux.specs.helm_build import build_helm_release, build_helm_repository
+from airflux.specs.helm_types import HelmRelease, HelmRepository
 from airflux.specs.types import GitRepository, Kustomization, Origin
 from airflux.specs.validate import check_document
 
@@ -27,9 +29,11 @@ DEFAULT_APPS_DIR = "apps"
 SUFFIXES = (".yaml", ".yml")
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BUILDERS: dict[str, Callable[[dict[str, Any], Origin], GitRepository | Kustomization]] = {
+_BUILDERS: dict[str, Callable[[dict[str, Any], Origin], Any]] = {
     "GitRepository": build_git_repository,
     "Kustomization": build_kustomization,
+    "HelmRepository": build_helm_repository,
+    "HelmRelease": build_helm_release,
 }
 _SUPPORTED_BY_KIND = {spec.kind: spec for spec in SUPPORTED.values()}
 
@@ -45,6 +49,17 @@ class AppSet:
     unsupported: tuple[UnsupportedDocument, ...] = ()
     files: tuple[Path, ...] = ()
     _sources: Mapping[tuple[str, str], GitRepository] = field(default_factory=dict, repr=False, compare=False)
+    helm_repositories: tuple[HelmRepository, ...] = ()
+    helm_releases: tuple[HelmRelease, ...] = ()
+    _helm_sources: Mapping[tuple[str, str], HelmRepository] = field(default_factory=dict, repr=False,
+                                                                    compare=False)
+
+    def chart_source_of(self, release: HelmRelease) -> HelmRepository | GitRepository:
+        """The HelmRepository or GitRepository a HelmRelease's chart comes from (the loader checked it)."""
+        ref = release.chart.source_ref
+        table: Mapping[tuple[str, str], HelmRepository | GitRepository] = (
+            self._helm_sources if ref.kind == "HelmRepository" else self._sources)
+        return table[(ref.namespace, ref.name)]
 
     def source_of(self, app: Kustomization) -> GitRepository:
         """The GitRepository a Kustomization deploys from (the loader guarantees it exists)."""
@@ -94,6 +109,8 @@ class _Collector:
     def __init__(self) -> None:
         self.repos: dict[tuple[str, str], GitRepository] = {}
         self.apps: dict[tuple[str, str], Kustomization] = {}
+        self.helm_repos: dict[tuple[str, str], HelmRepository] = {}
+        self.releases: dict[tuple[str, str], HelmRelease] = {}
         self.broken: set[tuple[str, str, str]] = set()  # (kind, namespace, name) of invalid documents
         self.errors: list[DefinitionError] = []
         self.unsupported: list[UnsupportedDocument] = []
@@ -124,7 +141,7 @@ class _Collector:
             return
         origin = Origin(file=path, doc=index)
         problems = check_document(doc, spec)
-        built: GitRepository | Kustomization | None = None
+        built: Any = None
         if not problems:
             try:
                 built = _BUILDERS[kind](doc, origin)
@@ -136,7 +153,9 @@ class _Collector:
             for field_path, message in problems:
                 self._error(path, index, ident, field_path, message)
             return
-        table: dict[tuple[str, str], Any] = self.repos if kind == "GitRepository" else self.apps
+        tables: dict[str, dict[tuple[str, str], Any]] = {
+            "GitRepository": self.repos, "HelmRepository": self.helm_repos, "HelmRelease": self.releases}
+        table = tables.get(kind, self.apps)
         first = table.get(key)
         if first is not None:
             self._error(path, index, ident, "metadata.name", f"{ident} is already defined in {first.origin}")
@@ -176,8 +195,21 @@ class _Collector:
             self._error(app.origin.file, app.origin.doc, ident, "spec.sourceRef.name", message)
             del self.apps[key]
 
+    def _check_chart_sources(self) -> None:
+        for key, release in list(self.releases.items()):
+            ref = release.chart.source_ref
+            known = self.helm_repos if ref.kind == "HelmRepository" else self.repos
+            if (ref.namespace, ref.name) in known:
+                continue
+            broken = (ref.kind, ref.namespace, ref.name) in self.broken
+            why = "has definition errors (see its own error)" if broken else "is not defined in the apps directory"
+            self._error(release.origin.file, release.origin.doc, release.ident, "spec.chart.spec.sourceRef.name",
+                        f"{ref.kind} {ref.namespace}/{ref.name} {why}")
+            del self.releases[key]
+
     def result(self, root: Path, files: list[Path]) -> AppSet:
         self._check_sources()
+        self._check_chart_sources()
         return AppSet(
             apps_dir=root,
             git_repositories=tuple(self.repos.values()),
@@ -186,6 +218,9 @@ class _Collector:
             unsupported=tuple(self.unsupported),
             files=tuple(files),
             _sources=dict(self.repos),
+            helm_repositories=tuple(self.helm_repos.values()),
+            helm_releases=tuple(self.releases.values()),
+            _helm_sources=dict(self.helm_repos),
         )
 
 

@@ -76,6 +76,12 @@ def _check_value(field: Field, value: Any, shown: str, spec: KindSpec, out: list
                 out.append((shown, f"must be longer than zero, got {value!r}"))
         except DurationSyntaxError as exc:
             out.append((shown, str(exc)))
+    elif kind is FieldType.INT:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            out.append((shown, f"must be a whole number >= 0, got {_type_name(value)} {value!r}"))
+    elif kind is FieldType.VALUES:
+        if not isinstance(value, dict):
+            out.append((shown, f"must be a mapping, got {_type_name(value)}"))
     elif kind is FieldType.OBJECT:
         if not isinstance(value, dict):
             out.append((shown, f"must be a mapping, got {_type_name(value)}"))

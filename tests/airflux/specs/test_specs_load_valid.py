@@ -131,7 +131,7 @@ def test_source_ref_may_point_into_another_namespace_and_file(fixtures) -> None:
 
 def test_other_flux_kinds_are_kept_aside_not_errors(fixtures) -> None:
     (aside,) = fixtures.unsupported
-    assert aside.obj == "HelmRelease/default/redis"
+    assert aside.obj == "ImageRepository/default/web"
     assert aside.doc == 2
     assert "not supported by Airflux yet" in str(aside)
     assert str(FIXTURE_APPS / "team-a" / "web.yml") in str(aside)

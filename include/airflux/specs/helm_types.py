@@ -1,0 +1,96 @@
+"""Typed, frozen definitions of Flux's Helm kinds: HelmRepository and HelmRelease.
+
+Kept beside ``types.py`` (same conventions: snake_case of Flux's fields, durations as ``timedelta``,
+an ``Origin`` for errors) so the Kustomization types stay small. A HelmRelease also answers the
+handful of attributes the reconcile engine reads from an app (``dag_id``, ``prune``, ``wait``, ...)
+through ``engine_app()`` in ``airflux.helm``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from airflux.specs.types import CrossRef, Image, Meta, Origin, Patch
+
+
+@dataclass(frozen=True)
+class HelmRepository:
+    meta: Meta
+    origin: Origin
+    url: str
+    type: str = "default"  # default (HTTP index) | oci
+    interval: timedelta = timedelta(minutes=10)
+    timeout: timedelta = timedelta(seconds=60)
+    secret_ref: str | None = None
+    suspend: bool = False
+
+    kind = "HelmRepository"
+
+    @property
+    def is_oci(self) -> bool:
+        return self.type == "oci"
+
+
+@dataclass(frozen=True)
+class ChartRef:
+    """``spec.chart.spec``: a chart name (HelmRepository) or path (GitRepository), and a version range."""
+
+    chart: str
+    source_ref: CrossRef
+    version: str = "*"
+    values_files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ValuesReference:
+    kind: str  # ConfigMap | Secret
+    name: str
+    values_key: str = "values.yaml"
+    target_path: str | None = None
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class Remediation:
+    retries: int = 0
+    strategy: str = "rollback"  # rollback | uninstall (upgrade only)
+
+
+@dataclass(frozen=True)
+class PostRenderer:
+    patches: tuple[Patch, ...] = ()
+    images: tuple[Image, ...] = ()
+
+
+@dataclass(frozen=True)
+class HelmRelease:
+    meta: Meta
+    origin: Origin
+    chart: ChartRef
+    release_name: str
+    target_namespace: str
+    interval: timedelta = timedelta(minutes=10)
+    timeout: timedelta = timedelta(minutes=5)
+    values: Any = field(default=None, compare=False, repr=False)  # a mapping: free-form Helm values
+    values_from: tuple[ValuesReference, ...] = ()
+    create_namespace: bool = False
+    install_crds: str = "Create"  # Skip | Create | CreateReplace
+    install_remediation: Remediation = Remediation()
+    upgrade_crds: str = "Skip"
+    upgrade_remediation: Remediation = Remediation()
+    test_enable: bool = False
+    post_renderers: tuple[PostRenderer, ...] = ()
+    depends_on: tuple[CrossRef, ...] = ()
+    suspend: bool = False
+
+    kind = "HelmRelease"
+
+    @property
+    def dag_id(self) -> str:
+        return f"hr.{self.meta.namespace}.{self.meta.name}"
+
+    @property
+    def ident(self) -> str:
+        return f"HelmRelease/{self.meta.namespace}/{self.meta.name}"
