@@ -40,7 +40,7 @@ class ApiError(Exception):
         }
         if self.reason:  # a plain error passed through by the apiserver has no reason
             body["reason"] = self.reason
-        if self.details:
+        if self.details is not None:  # an empty StatusDetails is still sent: "details": {}
             body["details"] = self.details
         body["code"] = self.code
         return body

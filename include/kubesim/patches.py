@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import jsonpatch
 import yaml
 
-from kubesim import errors, smp, ssa, writes
+from kubesim import bodies, errors, smp, ssa, writes
 from kubesim.store import Obj, Store, clone, meta, now_rfc3339
 
 if TYPE_CHECKING:
@@ -70,8 +70,7 @@ def _patched(store: Store, rt: ResourceType, current: Obj, raw: bytes, content_t
         try:
             result = smp.strategic_merge_patch(current, doc, writes.schema_of(store, rt))
         except smp.PatchError as exc:
-            reason = {400: "BadRequest", 422: "Invalid"}.get(exc.code, "")
-            raise errors.ApiError(exc.code, reason, exc.message) from None
+            raise patch_error(exc) from None
     else:
         raise errors.unsupported_media_type(CR_PATCH_TYPES if rt.is_custom else errors.PATCH_TYPES)
     if not isinstance(result, dict):
@@ -116,7 +115,7 @@ def patch(
         result = _patched(store, rt, clone(old), raw, content_type)
         if not isinstance(result.get("metadata"), dict):
             raise errors.bad_request("metadata must be an object")
-        writes.check_meta_types(rt, result["metadata"])
+        bodies.check_meta_types(rt, result["metadata"])
         if fields is not None:
             fields.check(store, rt, result)
         writes.check_identity(rt, name, namespace, result)
@@ -136,37 +135,29 @@ def check_patched_rv(rt: ResourceType, old: Obj, result: Obj) -> None:
         result["metadata"]["resourceVersion"] = old["metadata"]["resourceVersion"]
 
 
-def _conflict_message(live: Obj | None, conflicts: list[Any]) -> tuple[str, list[dict[str, Any]]]:
-    entries: dict[str, dict[str, Any]] = {}
-    for entry in ((live or {}).get("metadata") or {}).get("managedFields") or []:
-        if isinstance(entry, dict):
-            entries.setdefault(str(entry.get("manager", "")), entry)
+def patch_error(exc: smp.PatchError) -> errors.ApiError:
+    """The Status a real server answers a merge error with, by ``exc.code``.
 
-    def who(manager: str) -> str:
-        entry = entries.get(manager) or {}
-        text = json.dumps(manager)
-        if entry.get("subresource"):
-            text += f' with subresource "{entry["subresource"]}"'
-        if entry.get("operation") == "Update":
-            text += f" using {entry.get('apiVersion', '')}"
-            if entry.get("time"):
-                text += f" at {entry['time']}"
-        return text
+    400 is ``NewBadRequest(err)``; 422 is ``NewGenericServerResponse(422, ...)``, whose generic message
+    replaces the merge library's text; anything else is the plain error passed through: a 500 Status
+    without reason or details.
+    """
+    if exc.code == 400:
+        return errors.bad_request(exc.message)
+    if exc.code == 422:
+        return errors.ApiError(422, "Invalid", "the server rejected our request due to an error in our request",
+                               details={})
+    return errors.ApiError(exc.code, "", exc.message)
 
-    causes = [
-        {"type": "FieldManagerConflict", "message": f"conflict with {who(c.manager)}", "field": c.field}
-        for c in conflicts
-    ]
-    if len(conflicts) == 1:
-        return (
-            f"Apply failed with 1 conflict: conflict with {who(conflicts[0].manager)}: {conflicts[0].field}",
-            causes,
-        )
-    lines = []
-    for manager in sorted({c.manager for c in conflicts}):
-        lines.append(f"conflicts with {who(manager)}:")
-        lines.extend(f"- {c.field}" for c in conflicts if c.manager == manager)
-    return f"Apply failed with {len(conflicts)} conflicts: " + "\n".join(lines), causes
+
+def _merge_apply(live: Obj | None, config: Obj, kwargs: dict[str, Any]) -> Obj:
+    """``ssa.apply`` with its errors as the real 409 (conflicts, never with a time) or 400/422/500."""
+    try:
+        return ssa.apply(live, config, **kwargs)
+    except ssa.ApplyConflict as exc:
+        raise errors.apply_conflict(exc.message, list(exc.causes)) from None
+    except smp.PatchError as exc:
+        raise patch_error(exc) from None
 
 
 def apply(
@@ -190,7 +181,7 @@ def apply(
         raise errors.bad_request("error decoding YAML: the apply configuration is not an object")
     if not config.get("apiVersion") or not config.get("kind"):
         raise errors.bad_request("invalid object type: apply configurations need apiVersion and kind")
-    config = writes.check_type(rt, config)
+    config = bodies.check_type(rt, config)
     if fields is not None:
         fields.check(store, rt, config)
     writes.check_identity(rt, name, namespace, config)
@@ -200,7 +191,7 @@ def apply(
         config = {k: v for k, v in config.items() if k in ("apiVersion", "kind", "metadata", "status")}
     elif "status" in rt.subresources:
         config.pop("status", None)
-    kwargs = {
+    kwargs: dict[str, Any] = {
         "manager": manager,
         "force": force,
         "schema": writes.schema_of(store, rt),
@@ -215,22 +206,14 @@ def apply(
                 raise errors.not_found(rt.group, rt.plural, name)
             if meta(config).get("resourceVersion"):
                 raise errors.not_found(rt.group, rt.plural, name)
-            try:
-                merged = ssa.apply(None, config, **kwargs)
-            except ssa.ApplyConflict as exc:  # cannot happen without a live object, but keep the shape
-                message, causes = _conflict_message(None, exc.conflicts)
-                raise errors.apply_conflict(message, causes) from None
+            merged = _merge_apply(None, config, kwargs)
             if rt.namespaced:
                 meta(merged)["namespace"] = namespace
             return writes.create(
                 store, rt, namespace, merged, dry_run=dry_run, manager=manager, tracked=False
             ), 201
         writes.check_fresh(rt, live, config)
-        try:
-            merged = ssa.apply(clone(live), config, **kwargs)
-        except ssa.ApplyConflict as exc:
-            message, causes = _conflict_message(live, exc.conflicts)
-            raise errors.apply_conflict(message, causes) from None
+        merged = _merge_apply(clone(live), config, kwargs)
         meta(merged)["resourceVersion"] = live["metadata"]["resourceVersion"]
         new = writes.mask(rt, live, merged, subresource)
         obj = writes.finish_update(

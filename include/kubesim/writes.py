@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kubesim import crds, decoding, defaults, errors, openapi, schema, ssa, strict, validation
+from kubesim.bodies import check_type
 from kubesim.openapi_types import definition_name
 from kubesim.store import Obj, Store, clone, meta, now_rfc3339
 
@@ -82,69 +83,6 @@ def schema_of(store: Store, rt: ResourceType) -> Any:
         found = schema.schema_for(rt.group, rt.kind, store.registry.openapi_schema(rt))
         cache[key] = found
     return found
-
-
-def check_type(rt: ResourceType, obj: Any) -> Obj:
-    """The body must be an object of this endpoint's kind (missing apiVersion/kind default to it)."""
-    if not isinstance(obj, dict):
-        raise errors.bad_request("the object provided is not a JSON object")
-    api_version = obj.get("apiVersion")
-    kind = obj.get("kind")
-    if api_version and kind:
-        group = api_version.rpartition("/")[0] if "/" in api_version else ""
-        if group != rt.group or kind != rt.kind:
-            raise errors.bad_request(
-                f"the API version in the data ({api_version}) does not match the expected API version ({rt.api_version})"
-                if group != rt.group or kind == rt.kind
-                else f"the kind in the data ({kind}) does not match the expected kind ({rt.kind})"
-            )
-    elif api_version and not kind:
-        raise errors.bad_request(f"Object 'Kind' is missing in '{_short(obj)}'")
-    if obj.get("metadata") is not None and not isinstance(obj.get("metadata"), dict):
-        raise errors.bad_request("metadata must be an object")
-    check_meta_types(rt, obj.get("metadata") or {})
-    obj["apiVersion"] = rt.api_version
-    obj["kind"] = rt.kind
-    return obj
-
-
-def _short(obj: Obj) -> str:
-    text = repr(obj)
-    return text if len(text) < 200 else text[:200] + "..."
-
-
-_GO_TYPES = {str: "string", int: "number", float: "number", bool: "bool", list: "array", dict: "object"}
-
-
-def _type_error(rt: ResourceType, value: Any, field: str, want: str) -> errors.ApiError:
-    got = "null" if value is None else _GO_TYPES.get(type(value), "value")
-    return errors.bad_request(f'{rt.kind} in version "{rt.version}" cannot be handled as a {rt.kind}: json: cannot '
-                              f"unmarshal {got} into Go struct field {field} of type {want}")
-
-
-def check_meta_types(rt: ResourceType, m: dict[str, Any]) -> None:
-    """What Go's JSON decoder rejects in ObjectMeta before any validation runs (400 BadRequest)."""
-    for fld in ("name", "generateName", "namespace", "uid", "resourceVersion", "creationTimestamp",
-                "deletionTimestamp"):
-        if m.get(fld) is not None and not isinstance(m[fld], str):
-            raise _type_error(rt, m[fld], f"ObjectMeta.metadata.{fld}", "string")
-    for fld in ("labels", "annotations"):
-        value = m.get(fld)
-        if value is None:
-            continue
-        if not isinstance(value, dict):
-            raise _type_error(rt, value, f"ObjectMeta.metadata.{fld}", "map[string]string")
-        for v in value.values():
-            if not isinstance(v, str):
-                raise _type_error(rt, v, f"ObjectMeta.metadata.{fld}", "string")
-    for fld, item in (("finalizers", str), ("ownerReferences", dict), ("managedFields", dict)):
-        value = m.get(fld)
-        if value is None:
-            continue
-        if not isinstance(value, list) or not all(isinstance(v, item) for v in value):
-            raise _type_error(rt, value, f"ObjectMeta.metadata.{fld}", "[]" + ("string" if item is str else fld))
-    if m.get("generation") is not None and (not isinstance(m["generation"], int) or isinstance(m["generation"], bool)):
-        raise _type_error(rt, m["generation"], "ObjectMeta.metadata.generation", "int64")
 
 
 def _invalid(rt: ResourceType, name: str, causes: list[dict[str, Any]]) -> errors.ApiError:
@@ -218,16 +156,14 @@ def create(
             raise errors.already_exists(rt.group, rt.plural, name)
         store_alloc = allocator(store)
         store_alloc.admit_create(rt.group, rt.kind, obj)
-        if tracked:
-            obj = ssa.track_update(
-                None,
-                obj,
-                manager=manager,
-                schema=schema_of(store, rt),
-                api_version=rt.api_version,
-                now=now_rfc3339(),
-            )
-        result = store.commit(rt, obj, None, dry_run=dry_run)
+        try:
+            if tracked:
+                obj = ssa.track_update(None, obj, manager=manager, schema=schema_of(store, rt),
+                                       api_version=rt.api_version, now=now_rfc3339())
+            result = store.commit(rt, obj, None, dry_run=dry_run)
+        except BaseException:
+            store_alloc.release(rt.group, rt.kind, obj)
+            raise
         if dry_run:
             store_alloc.release(rt.group, rt.kind, obj)
         elif crds.is_crd(rt):
@@ -343,22 +279,24 @@ def finish_update(
             raise errors.bad_request(decode_problem)
     prune_custom(store, rt, new)
     defaults.apply_defaults(rt.group, rt.kind, new, openapi_schema=openapi)
-    allocator(store).admit_update(rt.group, rt.kind, new, old)
-    causes = validation.validate(rt.group, rt.kind, new, old, openapi_schema=openapi)
-    if causes:
-        raise _invalid(rt, name, causes)
-    if tracked:
-        new = ssa.track_update(
-            old,
-            new,
-            manager=manager,
-            schema=schema_of(store, rt),
-            api_version=rt.api_version,
-            now=now_rfc3339(),
-            subresource=subresource,
-        )
-    result = store.commit(rt, new, old, dry_run=dry_run)
-    if result is old or dry_run:
+    alloc = allocator(store)
+    alloc.admit_update(rt.group, rt.kind, new, old)
+    try:
+        causes = validation.validate(rt.group, rt.kind, new, old, openapi_schema=openapi)
+        if causes:
+            raise _invalid(rt, name, causes)
+        if tracked:
+            new = ssa.track_update(old, new, manager=manager, schema=schema_of(store, rt),
+                                   api_version=rt.api_version, now=now_rfc3339(), subresource=subresource)
+        result = store.commit(rt, new, old, dry_run=dry_run)
+    except BaseException:
+        alloc.release_update(rt.group, rt.kind, new, old)  # the trial clusterIP/nodePorts of this update
+        raise
+    if dry_run:
+        alloc.release_update(rt.group, rt.kind, new, old)
+        return result
+    alloc.commit_update(rt.group, rt.kind, result, old)  # what the old object held and the new one dropped
+    if result is old:
         return result
     rm = result["metadata"]
     if (
