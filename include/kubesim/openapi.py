@@ -15,6 +15,7 @@ import hashlib
 import json
 from typing import Any
 
+from kubesim import openapi_extra as extra
 from kubesim import openapi_kinds as kinds_table
 from kubesim import openapi_types as t
 from kubesim.openapi_paths import gv_paths, v2_paths
@@ -76,9 +77,27 @@ _EXTRA_DEFS: dict[str, dict[str, Any]] = {
 definition_name = t.definition_name
 
 
+def _all_types() -> list[tuple[str, str, dict[str, str]]]:
+    refined: dict[str, dict[str, str]] = {}
+    for name, field, spec in extra.REFINED:
+        refined.setdefault(name, {})[field] = spec
+    out = []
+    for name, desc, fields in t.TYPES + kinds_table.GROUP_TYPES + extra.EXTRA_TYPES:
+        if name in refined:
+            missing = set(refined[name]) - set(fields)
+            if missing:
+                raise ValueError(f"openapi_extra: {name} has no fields {sorted(missing)}")
+            fields = {**fields, **refined[name]}
+        out.append((name, desc, fields))
+    return out
+
+
+_ALL_TYPES = _all_types()
+
+
 def _short_index() -> dict[str, str]:
     index: dict[str, str] = {}
-    names = [name for name, _, _ in (t.TYPES + kinds_table.GROUP_TYPES)] + [
+    names = [name for name, _, _ in _ALL_TYPES] + [
         definition_name(gv, kind) for gv, kind in kinds_table.KINDS
     ]
     for name in names:
@@ -199,7 +218,7 @@ def _list_schema(group_version: str, kind: str, list_kind: str) -> dict[str, Any
 
 def _builtin_definitions() -> dict[str, dict[str, Any]]:
     defs: dict[str, dict[str, Any]] = copy.deepcopy(_EXTRA_DEFS)
-    for name, desc, fields in t.TYPES + kinds_table.GROUP_TYPES:
+    for name, desc, fields in _ALL_TYPES:
         defs[name] = _object(desc, fields)
     for (gv, kind), (desc, fields) in kinds_table.KINDS.items():
         fields = dict(fields)

@@ -349,3 +349,40 @@ def test_kubectl_explain_reads_openapi_v3(kubesim: Any) -> None:
     out = ok(kubesim, "explain", "widgets.spec")
     assert "size\t<integer>" in out
     assert "doesn't have a resource type" in fails(kubesim, "explain", "nosuchthings")
+
+
+@pytest.mark.kubectl
+def test_edits_deep_inside_affinity_spread_constraints_volumes_and_hpa_behavior_patch_cleanly(kubesim: Any) -> None:
+    import copy
+
+    dep = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "default"},
+           "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}}, "template": {
+               "metadata": {"labels": {"app": "web"}},
+               "spec": {"affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+                   "nodeSelectorTerms": [{"matchExpressions": [{"key": "zone", "operator": "In", "values": ["a"]}]}]}}},
+                   "topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "zone",
+                                                  "whenUnsatisfiable": "DoNotSchedule",
+                                                  "labelSelector": {"matchLabels": {"app": "web"}}}],
+                   "containers": [{"name": "c", "image": "nginx"}],
+                   "volumes": [{"name": "t", "projected": {"sources": [
+                       {"serviceAccountToken": {"path": "token", "expirationSeconds": 3600}}]}}]}}}}
+    hpa = {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+           "metadata": {"name": "web", "namespace": "default"},
+           "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+                    "minReplicas": 1, "maxReplicas": 3,
+                    "behavior": {"scaleDown": {"stabilizationWindowSeconds": 300}}}}
+    ok(kubesim, "apply", "-f", "-", input=json.dumps({"apiVersion": "v1", "kind": "List", "items": [dep, hpa]}))
+    dep2, hpa2 = copy.deepcopy(dep), copy.deepcopy(hpa)
+    pod = dep2["spec"]["template"]["spec"]  # type: ignore[index]
+    pod["affinity"]["nodeAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"]["nodeSelectorTerms"][0][
+        "matchExpressions"][0]["values"] = ["b"]
+    pod["topologySpreadConstraints"][0]["labelSelector"]["matchLabels"]["tier"] = "front"
+    pod["volumes"][0]["projected"]["sources"][0]["serviceAccountToken"]["expirationSeconds"] = 7200
+    hpa2["spec"]["behavior"]["scaleDown"]["stabilizationWindowSeconds"] = 60  # type: ignore[index]
+    # ok() also fails on "warning: error calculating patch from openapi v3 spec"
+    out = ok(kubesim, "apply", "-f", "-", input=json.dumps({"apiVersion": "v1", "kind": "List", "items": [dep2, hpa2]}))
+    assert "deployment.apps/web configured" in out and "horizontalpodautoscaler.autoscaling/web configured" in out
+    live = kubesim.get("apps/v1", "Deployment", "web", "default")["spec"]["template"]["spec"]
+    assert live["topologySpreadConstraints"][0]["labelSelector"]["matchLabels"] == {"app": "web", "tier": "front"}
+    assert kubesim.get("autoscaling/v2", "HorizontalPodAutoscaler", "web", "default")["spec"]["behavior"][
+        "scaleDown"]["stabilizationWindowSeconds"] == 60
