@@ -20,6 +20,19 @@ from kubesim.tables_builtin import OWN_NAME_COLUMN, PRINTERS, Column, age
 from kubesim.tables_pod import row_conditions
 
 DEFAULT_CLASS = "storageclass.kubernetes.io/is-default-class"
+
+# The `autoscaling/v1 Scale` of a /scale subresource, for rendering it as a Table
+# (`kubectl get deploy web --subresource=scale` prints NAME DESIRED AVAILABLE).
+SCALE_TYPE = ResourceType(
+    group="autoscaling",
+    version="v1",
+    kind="Scale",
+    plural="scale",
+    singular="scale",
+    namespaced=True,
+    verbs=("get", "patch", "update"),
+    has_generation=False,
+)
 NAME_COLUMN: Column = (
     "Name",
     "string",

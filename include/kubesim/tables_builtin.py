@@ -159,6 +159,8 @@ PRINTERS: dict[tuple[str, str], tuple[list[Column], Row]] = {
     ("discovery.k8s.io", "EndpointSlice"): ([col("AddressType"), col("Ports"), col("Endpoints"), AGE], endpointslice_row),
     ("scheduling.k8s.io", "PriorityClass"): ([
         col("Value", typ=_INT), col("Global-Default", typ="boolean"), AGE, col("PreemptionPolicy")], priorityclass_row),
+    ("autoscaling", "Scale"): ([col("Desired", typ=_INT), col("Available", typ=_INT)],
+                               lambda o, now: [dig(o, "spec", "replicas", default=0), dig(o, "status", "replicas", default=0)]),
     ("", "Event"): (
         [
             col("Last Seen"),

@@ -294,3 +294,12 @@ def test_quota_limitrange_pv_priorityclass_and_endpoint_columns() -> None:
            "endpoints": [{"addresses": ["10.0.0.1"]}, {"addresses": ["10.0.0.2"]}]}
     assert cells(table(rt("discovery.k8s.io", "v1", "endpointslices"), eps)) == [
         "web-abc", "IPv4", "80", "10.0.0.1,10.0.0.2", "5m"]
+
+
+def test_scale_subresource_table() -> None:
+    from kubesim.tables import SCALE_TYPE
+
+    scale = {"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": meta("web"),
+             "spec": {"replicas": 3}, "status": {"replicas": 2, "selector": "app=web"}}
+    t = to_table(SCALE_TYPE, [scale], {}, now=NOW)
+    assert (header(t), cells(t)) == (["Name", "Desired", "Available"], ["web", 3, 2])
