@@ -164,3 +164,27 @@ def test_kubectl_applies_and_lists_a_tenant_bundle(kubesim: Any) -> None:
     assert rows[0][:3] == ["NAME", "CAPACITY", "ACCESS"] and rows[1][:3] == ["team-a-data", "10Gi", "RWO"]
     typo = TENANT.replace("defaultRequest:", "defaultRequests:")
     assert 'unknown field "spec.limits[0].defaultRequests"' in fails(kubesim, "apply", "-f", "-", input=typo)
+
+
+@pytest.mark.kubectl
+def test_kubectl_get_watch_prints_rows_as_objects_change(kubesim: Any) -> None:
+    import threading
+    import time
+
+    def cm(name: str, data: dict[str, str]) -> str:
+        return json.dumps({"apiVersion": "v1", "kind": "ConfigMap",
+                           "metadata": {"name": name, "namespace": "default"}, "data": data})
+
+    ok(kubesim, "apply", "-f", "-", input=cm("a", {"x": "1"}))
+
+    def later() -> None:
+        time.sleep(0.7)
+        kubesim.kubectl("apply", "-f", "-", input=cm("b", {"x": "1", "y": "2"}))
+
+    thread = threading.Thread(target=later)
+    thread.start()
+    watched = kubesim.kubectl("get", "cm", "-w", "--request-timeout=2s")
+    thread.join()
+    rows = _lines(watched.stdout)
+    assert rows[0] == ["NAME", "DATA", "AGE"]
+    assert [r[:2] for r in rows[1:]] == [["a", "1"], ["b", "2"]]
