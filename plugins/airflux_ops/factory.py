@@ -29,6 +29,7 @@ from airflux.specs import describe as say
 from airflux.specs.types import GitRepository, Kustomization
 from airflux_ops.operators import FetchSourceOperator, RenderOperator
 from airflux_ops.reconcile_ops import ApplyOperator, DiffOperator, NotifyOperator
+from airflux_triggers.scheduling import app_schedule, lead_task
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,9 @@ def app_dag(app: Kustomization, source: GitRepository, *, steps: list[Step] | No
         dag_id=app.dag_id,
         description=say.description(app, source),
         doc_md=say.doc_md(app, source),
-        # A suspended app has no schedule, so it stays still even if someone unpauses it in the UI.
-        schedule=None if app.suspend else app.interval,
+        # Its GitRepository's asset (new commit, webhook) OR spec.interval; None when suspended, so it
+        # stays still even if someone unpauses it in the UI (see airflux_triggers.scheduling).
+        schedule=app_schedule(app, source),
         start_date=START_DATE,
         catchup=False,
         max_active_runs=1,
@@ -81,7 +83,8 @@ def app_dag(app: Kustomization, source: GitRepository, *, steps: list[Step] | No
             "execution_timeout": app.timeout,
         },
     ) as dag:
-        previous: BaseOperator | None = None
+        # Sensor-style apps (airflux.io/trigger: sensor) start with a deferrable wait_for_commit.
+        previous: BaseOperator | None = lead_task(app, source)
         for step in steps if steps is not None else STEPS:
             task = step.make(step.task_id, app, source)
             if previous is not None:

@@ -36,7 +36,8 @@ def schedule_of(dag) -> timedelta | None:
     """The interval of a timedelta schedule; None when the DAG is never scheduled."""
     if not dag.timetable.can_be_scheduled:
         return None
-    return dag.timetable.delta
+    # Asset-or-interval schedules (airflux_triggers.scheduling) keep the interval in their time half.
+    return getattr(dag.timetable, "timetable", dag.timetable).delta
 
 
 def task_chain(dag) -> list[str]:

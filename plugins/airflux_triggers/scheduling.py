@@ -1,0 +1,106 @@
+"""How an app DAG is started: its GitRepository's asset (watched for new commits) OR its interval.
+
+One asset per GitRepository, ``x-airflux://gitrepository/<namespace>/<name>``, carries the watcher; every
+app deploying from that repository is scheduled on it, so one new commit starts all of them while the
+repository is polled once. ``spec.interval`` stays as the time half of the schedule for drift
+correction. The annotation ``airflux.io/trigger: sensor`` on a Kustomization picks the sensor style
+instead: the DAG runs continuously and its first task, ``wait_for_commit``, waits deferrably for a new
+revision (or the interval). Webhook receivers emit events on the same asset, with or without a revision.
+
+The revision that started a run reaches ``fetch_source`` through ``triggering_revision``: the newest
+triggering asset event wins; an event without a revision (a webhook) means "whatever the ref is now".
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from airflow.sdk import Asset, AssetOrTimeSchedule, AssetWatcher, BaseOperator, DeltaTriggerTimetable
+
+from airflux.specs.types import GitRepository, Kustomization
+from airflux_triggers.git_watcher import GitRevisionTrigger
+from airflux_triggers.repository import repository_kwargs
+
+TRIGGER_ANNOTATION = "airflux.io/trigger"
+ASSET_GROUP = "airflux-source"
+
+
+class TriggerStyle(enum.StrEnum):
+    WATCHER = "watcher"  # default: the GitRepository's watcher (and webhooks) emit asset events
+    SENSOR = "sensor"  # a deferrable GitCommitSensor task at the head of a continuously running DAG
+
+
+def trigger_style(app: Kustomization) -> TriggerStyle:
+    """The style the app's ``airflux.io/trigger`` annotation asks for; ValueError naming it if unknown."""
+    value = app.meta.annotation(TRIGGER_ANNOTATION) or TriggerStyle.WATCHER.value
+    try:
+        return TriggerStyle(value.strip().lower())
+    except ValueError:
+        choices = ", ".join(style.value for style in TriggerStyle)
+        raise ValueError(f"Kustomization/{app.meta.namespace}/{app.meta.name}: metadata.annotations"
+                         f"[{TRIGGER_ANNOTATION}]: {value!r} is not one of {choices}") from None
+
+
+def asset_name(namespace: str, name: str) -> str:
+    return f"gitrepository.{namespace}.{name}"
+
+
+def asset_uri(namespace: str, name: str) -> str:
+    return f"x-airflux://gitrepository/{namespace}/{name}"
+
+
+def source_asset(repo: GitRepository, *, watch: bool = True) -> Asset:
+    """The asset of one GitRepository, with its watcher unless the repository is suspended."""
+    namespace, name = repo.meta.namespace, repo.meta.name
+    watchers = ([AssetWatcher(name=f"git-{namespace}-{name}", trigger=GitRevisionTrigger(**repository_kwargs(repo)))]
+                if watch and not repo.suspend else [])
+    return Asset(name=asset_name(namespace, name), uri=asset_uri(namespace, name), group=ASSET_GROUP,
+                 watchers=watchers)
+
+
+def app_schedule(app: Kustomization, source: GitRepository) -> Any:
+    """The ``schedule`` of an app's DAG: None when suspended, else asset-or-interval (or continuous for sensors)."""
+    if app.suspend:
+        return None
+    if trigger_style(app) is TriggerStyle.SENSOR:
+        return "@continuous"
+    return AssetOrTimeSchedule(timetable=DeltaTriggerTimetable(app.interval), assets=source_asset(source))
+
+
+def lead_task(app: Kustomization, source: GitRepository) -> BaseOperator | None:
+    """The task(s) an app's DAG starts with before the stages, already chained; None for most apps.
+
+    Sensor-style apps start with ``wait_for_commit``. Call inside the DAG's context.
+    """
+    if app.suspend or trigger_style(app) is not TriggerStyle.SENSOR:
+        return None
+    from airflux_triggers.commit_sensor import GitCommitSensor
+
+    return GitCommitSensor(app=app, source=source)
+
+
+def _revision_of(extra: Mapping[str, Any] | None) -> str | None:
+    extra = extra or {}
+    payload = extra.get("payload")
+    revision = extra.get("revision") or (payload.get("revision") if isinstance(payload, Mapping) else None)
+    return revision if isinstance(revision, str) and revision else None
+
+
+def triggering_revision(events: Mapping[Any, Iterable[Any]] | None) -> str | None:
+    """The revision the newest triggering asset event names, or None (interval run, webhook, manual run)."""
+    newest: Any = None
+    for sequence in (events or {}).values():
+        for event in sequence:
+            if newest is None or event.timestamp >= newest.timestamp:
+                newest = event
+    return _revision_of(getattr(newest, "extra", None)) if newest is not None else None
+
+
+def interval_of(schedule: Any) -> timedelta | None:
+    """The time half of a schedule built here (for tests and docs)."""
+    if isinstance(schedule, AssetOrTimeSchedule):
+        return getattr(schedule.timetable, "delta", None)
+    return schedule if isinstance(schedule, timedelta) else None
