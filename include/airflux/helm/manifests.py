@@ -1,0 +1,124 @@
+"""From Helm's rendered templates to the sets Airflux applies: main objects, hooks and CRDs.
+
+What Helm itself does between render and apply is done here: NOTES are dropped, test hooks are
+kept only with ``test.enable``, hook objects (``helm.sh/hook``) are split out with their events,
+weight and delete policies, namespaced objects without a namespace get the release's, and the
+chart's ``crds/`` follow the install/upgrade ``crds`` policy. Helm never deletes CRDs, so they are
+marked to be kept when they leave the set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from airflux.ownership import PRUNE_ANNOTATION, SSA_ANNOTATION
+from airflux.render.objects import Doc, parse
+
+HOOK_ANNOTATION = "helm.sh/hook"
+WEIGHT_ANNOTATION = "helm.sh/hook-weight"
+DELETE_ANNOTATION = "helm.sh/hook-delete-policy"
+TEST_EVENTS = frozenset({"test", "test-success", "test-failure"})
+
+# Kinds that are cluster-scoped when the cluster cannot be asked (offline render, tests of this module).
+CLUSTER_SCOPED = frozenset({
+    "Namespace", "Node", "PersistentVolume", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding",
+    "StorageClass", "PriorityClass", "IngressClass", "RuntimeClass", "APIService", "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration", "CSIDriver", "VolumeAttachment",
+})
+
+IsNamespaced = Callable[[str, str], bool]  # (apiVersion, kind) → namespaced?
+
+
+def default_is_namespaced(api_version: str, kind: str) -> bool:
+    return kind not in CLUSTER_SCOPED
+
+
+@dataclass(frozen=True)
+class Hook:
+    """One hook object: the events it runs on, its weight and its delete policies."""
+
+    obj: dict[str, Any]
+    template: str
+    events: tuple[str, ...]
+    weight: int
+    delete_policies: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.obj.get('kind')}/{self.obj.get('metadata', {}).get('name')}"
+
+
+@dataclass(frozen=True)
+class SplitSet:
+    objects: list[Doc]
+    hooks: list[Hook]
+
+
+def _hook(obj: dict[str, Any], template: str) -> Hook | None:
+    notes = (obj.get("metadata") or {}).get("annotations") or {}
+    events = tuple(e.strip() for e in str(notes.get(HOOK_ANNOTATION, "")).split(",") if e.strip())
+    if not events:
+        return None
+    try:
+        weight = int(str(notes.get(WEIGHT_ANNOTATION, "0")).strip() or 0)
+    except ValueError:
+        weight = 0
+    policies = tuple(p.strip() for p in str(notes.get(DELETE_ANNOTATION, "")).split(",") if p.strip())
+    return Hook(obj=obj, template=template, events=events, weight=weight,
+                delete_policies=policies or ("before-hook-creation",))
+
+
+def split(manifests: dict[str, str], *, namespace: str, test_enable: bool,
+          is_namespaced: IsNamespaced = default_is_namespaced) -> SplitSet:
+    """Parse every rendered template (sorted by path, as Helm orders its manifest) into objects and hooks."""
+    objects: list[Doc] = []
+    hooks: list[Hook] = []
+    for template in sorted(manifests):
+        text = manifests[template]
+        if template.endswith("NOTES.txt") or not text.strip():
+            continue
+        for doc in parse(text, source=template):
+            _default_namespace(doc, namespace, is_namespaced)
+            hook = _hook(doc.obj, template)
+            if hook is None:
+                objects.append(doc)
+            elif test_enable or not set(hook.events) <= TEST_EVENTS:
+                hooks.append(hook)
+    return SplitSet(objects=objects, hooks=hooks)
+
+
+def _default_namespace(doc: Doc, namespace: str, is_namespaced: IsNamespaced) -> None:
+    meta = doc.obj.setdefault("metadata", {})
+    if not isinstance(meta, dict) or meta.get("namespace"):
+        return
+    if is_namespaced(str(doc.obj.get("apiVersion", "")), str(doc.obj.get("kind", ""))):
+        meta["namespace"] = namespace
+        doc.changed = True
+
+
+def crd_docs(crds: list[dict[str, str]], *, policy: str) -> list[Doc]:
+    """The chart's ``crds/`` per policy: Skip → none; Create → created when absent, never updated;
+    CreateReplace → applied. Never pruned (Helm leaves CRDs behind)."""
+    if policy == "Skip":
+        return []
+    docs: list[Doc] = []
+    for crd in crds:
+        for doc in parse(crd["data"], source=crd.get("filename") or crd.get("name") or "crds"):
+            notes = doc.obj.setdefault("metadata", {}).setdefault("annotations", {})
+            notes[PRUNE_ANNOTATION] = "disabled"
+            if policy == "Create":
+                notes[SSA_ANNOTATION] = "IfNotPresent"
+            doc.changed = True
+            docs.append(doc)
+    return docs
+
+
+def namespace_doc(namespace: str) -> Doc:
+    """``install.createNamespace``: the target Namespace, created by the release but never pruned."""
+    obj = {"apiVersion": "v1", "kind": "Namespace",
+           "metadata": {"name": namespace, "annotations": {PRUNE_ANNOTATION: "disabled"}}}
+    return Doc(yaml.safe_dump(obj, sort_keys=False), obj, changed=True)
