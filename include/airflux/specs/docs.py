@@ -20,8 +20,10 @@ with the id `ks.<namespace>.<name>`.
   other app keeps working. The error names the file, the document (0-based), the object
   (`Kind/namespace/name`) and the field, and shows up as an Airflow import error.
 - Durations use Flux's syntax: a number and a unit `ms`, `s`, `m` or `h`, combined as in `1m30s`.
-- Documents of other Flux kinds (HelmRelease, HelmRepository, Provider, Alert, Receiver, ...) are not
-  supported yet: they are ignored with a message, and do not affect the other apps.
+- Documents of other Flux kinds (Receiver, image automation, ...) are not supported yet: they are
+  ignored with a message, and do not affect the other apps.
+- Provider and Alert (`notification.toolkit.fluxcd.io/v1beta3`) send Slack messages about app runs; an
+  Alert's `providerRef` must name a Provider in its namespace. See `docs/notifications.md`.
 - A Kustomization's `sourceRef` must name a GitRepository defined under the apps directory.
 
 ## How a Kustomization becomes a DAG

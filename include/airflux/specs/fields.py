@@ -323,7 +323,7 @@ ALERT = KindSpec(
 
 SUPPORTED: dict[tuple[str, str], KindSpec] = {
     (spec.api_version, spec.kind): spec for spec in (GIT_REPOSITORY, KUSTOMIZATION, HELM_REPOSITORY,
-                                                     HELM_RELEASE)
+                                                     HELM_RELEASE, PROVIDER, ALERT)
 }
 
 # Flux fields that exist upstream but Airflux does not do yet: the error says so instead of
@@ -346,6 +346,8 @@ KNOWN_UNSUPPORTED: dict[str, frozenset[str]] = {
         "spec.upgrade.cleanupOnFail", "spec.upgrade.remediation.remediateLastFailure", "spec.test.timeout",
         "spec.test.ignoreFailures", "spec.test.filters",
     }),
+    "Provider": frozenset({"spec.interval", "spec.proxy", "spec.proxySecretRef", "spec.certSecretRef",
+                           "spec.commitStatusExpr", "spec.serviceAccountName"}),
     "Kustomization": frozenset({
         "spec.decryption", "spec.kubeConfig", "spec.serviceAccountName", "spec.deletionPolicy",
         "spec.namespace", "spec.ignoreMissingComponents", "spec.healthCheckExprs",

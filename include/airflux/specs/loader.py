@@ -21,6 +21,7 @@ from airflux.specs.errors import DefinitionError, UnsupportedDocument
 from airflux.specs.fields import FLUX_GROUPS, SUPPORTED
 from airflux.specs.helm_build import build_helm_release, build_helm_repository
 from airflux.specs.helm_types import HelmRelease, HelmRepository
+from airflux.specs.notification import Alert, Provider, build_alert, build_provider
 from airflux.specs.types import GitRepository, Kustomization, Origin
 from airflux.specs.validate import check_document
 
@@ -34,6 +35,8 @@ _BUILDERS: dict[str, Callable[[dict[str, Any], Origin], Any]] = {
     "Kustomization": build_kustomization,
     "HelmRepository": build_helm_repository,
     "HelmRelease": build_helm_release,
+    "Provider": build_provider,
+    "Alert": build_alert,
 }
 _SUPPORTED_BY_KIND = {spec.kind: spec for spec in SUPPORTED.values()}
 
@@ -53,6 +56,8 @@ class AppSet:
     helm_releases: tuple[HelmRelease, ...] = ()
     _helm_sources: Mapping[tuple[str, str], HelmRepository] = field(default_factory=dict, repr=False,
                                                                     compare=False)
+    providers: tuple[Provider, ...] = ()  # notification Providers and Alerts: who hears about app runs
+    alerts: tuple[Alert, ...] = ()
 
     def chart_source_of(self, release: HelmRelease) -> HelmRepository | GitRepository:
         """The HelmRepository or GitRepository a HelmRelease's chart comes from (the loader checked it)."""
@@ -111,6 +116,8 @@ class _Collector:
         self.apps: dict[tuple[str, str], Kustomization] = {}
         self.helm_repos: dict[tuple[str, str], HelmRepository] = {}
         self.releases: dict[tuple[str, str], HelmRelease] = {}
+        self.providers: dict[tuple[str, str], Provider] = {}
+        self.alerts: dict[tuple[str, str], Alert] = {}
         self.broken: set[tuple[str, str, str]] = set()  # (kind, namespace, name) of invalid documents
         self.errors: list[DefinitionError] = []
         self.unsupported: list[UnsupportedDocument] = []
@@ -154,7 +161,8 @@ class _Collector:
                 self._error(path, index, ident, field_path, message)
             return
         tables: dict[str, dict[tuple[str, str], Any]] = {
-            "GitRepository": self.repos, "HelmRepository": self.helm_repos, "HelmRelease": self.releases}
+            "GitRepository": self.repos, "HelmRepository": self.helm_repos, "HelmRelease": self.releases,
+            "Provider": self.providers, "Alert": self.alerts}
         table = tables.get(kind, self.apps)
         first = table.get(key)
         if first is not None:
@@ -207,9 +215,20 @@ class _Collector:
                         f"{ref.kind} {ref.namespace}/{ref.name} {why}")
             del self.releases[key]
 
+    def _check_providers(self) -> None:
+        for key, alert in list(self.alerts.items()):
+            if (alert.meta.namespace, alert.provider_ref) in self.providers:
+                continue
+            broken = ("Provider", alert.meta.namespace, alert.provider_ref) in self.broken
+            why = "has definition errors (see its own error)" if broken else "is not defined in the apps directory"
+            self._error(alert.origin.file, alert.origin.doc, alert.ident, "spec.providerRef.name",
+                        f"Provider {alert.meta.namespace}/{alert.provider_ref} {why}")
+            del self.alerts[key]
+
     def result(self, root: Path, files: list[Path]) -> AppSet:
         self._check_sources()
         self._check_chart_sources()
+        self._check_providers()
         return AppSet(
             apps_dir=root,
             git_repositories=tuple(self.repos.values()),
@@ -221,6 +240,8 @@ class _Collector:
             helm_repositories=tuple(self.helm_repos.values()),
             helm_releases=tuple(self.releases.values()),
             _helm_sources=dict(self.helm_repos),
+            providers=tuple(self.providers.values()),
+            alerts=tuple(self.alerts.values()),
         )
 
 
