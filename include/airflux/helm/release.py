@@ -137,7 +137,8 @@ def _remediate(client: KubeClient, release: HelmRelease, app: Kustomization, *, 
                                  "logger": logger}
         diff_app(client, app, **where)
         apply_app(client, app, health_interval=health_interval, **where)
-        rolled = ReleaseRecord(**{**asdict(healthy), "status": "deployed", "deployed_at": ""})
+        # As ``helm rollback``: a new revision whose content is the healthy one's.
+        rolled = ReleaseRecord(**{**asdict(healthy), "revision": render.release.revision + 1, "deployed_at": ""})
         append_record(client, rolled, dag_id=app.dag_id)
         raise ReleaseFailed(f"upgrade to revision {render.release.revision} failed, rolled back to revision "
                             f"{healthy.revision}: {error}", obj=release.ident, retryable=False) from error
