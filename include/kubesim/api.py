@@ -17,14 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from kubesim import deletion, errors, patches, routing, scale, selectors, tables, watch, writes
+from kubesim import bodies, deletion, errors, patches, routing, scale, selectors, tables, watch, writes
 from kubesim.store import Obj, Store
 
 if TYPE_CHECKING:
     from kubesim.resources import ResourceType
 
 JSON = "application/json"
-BODY_TYPES = ("application/json", "application/yaml")
 
 
 @dataclass(frozen=True)
@@ -229,18 +228,8 @@ def _manager(req: Request) -> str:
     return agent.split("/", 1)[0][:128] if agent else "unknown"
 
 
-def _body(req: Request) -> Any:
-    ctype = req.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if ctype not in BODY_TYPES:
-        raise errors.unsupported_media_type(BODY_TYPES)
-    if not req.body.strip():
-        raise errors.bad_request("the body of the request was empty")
-    if ctype == "application/yaml":
-        return patches.decode_yaml(req.body)
-    try:
-        return json.loads(req.body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise errors.bad_request(f"couldn't get version/kind; json parse error: {exc}") from None
+def _body(req: Request, rt: ResourceType) -> Any:
+    return bodies.decode_object(rt, bodies.media_type(req.headers), req.body)
 
 
 def _fields(req: Request) -> writes.FieldCheck:
@@ -260,14 +249,7 @@ def _warn(resp: Response, fields: writes.FieldCheck) -> Response:
 
 
 def _delete_options(req: Request) -> dict[str, Any]:
-    opts: dict[str, Any] = {}
-    if req.body.strip():
-        try:
-            opts = json.loads(req.body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise errors.bad_request(f"couldn't get version/kind; json parse error: {exc}") from None
-        if not isinstance(opts, dict):
-            raise errors.bad_request("the body of the request was not a DeleteOptions object")
+    opts = bodies.delete_options(bodies.media_type(req.headers), req.body)
     if "propagationPolicy" in req.params:
         opts["propagationPolicy"] = req.params["propagationPolicy"]
     if opts.get("orphanDependents") is True and not opts.get("propagationPolicy"):
@@ -305,17 +287,17 @@ def handle(store: Store, req: Request) -> Response | watch.WatchRequest:
         if rt.namespaced and ns is None:
             raise routing.not_found_page()
         fields = _fields(req)
-        obj = writes.create(store, rt, ns or "", _body(req), dry_run=_dry_run(req), manager=_manager(req),
+        obj = writes.create(store, rt, ns or "", _body(req, rt), dry_run=_dry_run(req), manager=_manager(req),
                             fields=fields)
         return _warn(_render_one(store, rt, obj, req, 201), fields)
     if method == "PUT":
         if not name:
             raise errors.method_not_allowed()
         if sub == "scale":
-            obj = scale.update(store, rt, ns or "", name, _body(req), dry_run=_dry_run(req), manager=_manager(req))
+            obj = scale.update(store, rt, ns or "", name, _body(req, rt), dry_run=_dry_run(req), manager=_manager(req))
             return encode(obj, "json")
         fields = _fields(req)
-        obj = writes.update(store, rt, ns or "", name, _body(req), subresource=sub, dry_run=_dry_run(req),
+        obj = writes.update(store, rt, ns or "", name, _body(req, rt), subresource=sub, dry_run=_dry_run(req),
                             manager=_manager(req), fields=fields)
         return _warn(_render_one(store, rt, obj, req), fields)
     if method == "PATCH":

@@ -11,9 +11,9 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import jsonpatch
-import yaml
 
 from kubesim import bodies, errors, smp, ssa, writes
+from kubesim.bodies import decode_yaml
 from kubesim.store import Obj, Store, clone, meta, now_rfc3339
 
 if TYPE_CHECKING:
@@ -31,13 +31,6 @@ def decode_json(raw: bytes) -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise errors.bad_request(f"error decoding patch: {exc}") from None
-
-
-def decode_yaml(raw: bytes) -> Any:
-    try:
-        return yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        raise errors.bad_request(f"error converting YAML to JSON: {exc}") from None
 
 
 def _patched(store: Store, rt: ResourceType, current: Obj, raw: bytes, content_type: str) -> Obj:
