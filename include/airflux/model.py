@@ -33,7 +33,7 @@ class ObjRef:
         return f"{self.kind}/{self.name}"
 
 
-class Action(str, enum.Enum):
+class Action(enum.StrEnum):
     CREATED = "created"
     CONFIGURED = "configured"
     UNCHANGED = "unchanged"
