@@ -57,7 +57,8 @@ def fixture_bag(tmp_path_factory: pytest.TempPathFactory) -> DagBag:
 
 def test_fixture_apps_yield_exactly_their_dags(fixture_bag: DagBag) -> None:
     assert fixture_bag.import_errors == {}
-    assert sorted(fixture_bag.dag_ids) == ["ks.apps.podinfo", "ks.default.web", "ks.team-b.batch"]
+    assert sorted(fixture_bag.dag_ids) == ["ks.apps.infra", "ks.apps.podinfo", "ks.default.web", "ks.platform.crds",
+                                           "ks.team-b.batch"]
 
 
 @pytest.mark.parametrize(
@@ -128,7 +129,8 @@ def test_broken_definition_is_an_import_error_naming_the_field_while_others_load
 
     bag = dag_bag(tmp_path, apps, monkeypatch)
 
-    assert sorted(bag.dag_ids) == ["ks.apps.podinfo", "ks.default.web", "ks.team-b.batch"]
+    assert sorted(bag.dag_ids) == ["ks.apps.infra", "ks.apps.podinfo", "ks.default.web", "ks.platform.crds",
+                                   "ks.team-b.batch"]
     (error_file,) = bag.import_errors
     assert Path(error_file).name == "airflux_app_errors.py"
     message = bag.import_errors[error_file]

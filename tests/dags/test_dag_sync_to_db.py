@@ -68,8 +68,10 @@ def test_valid_apps_stay_active_and_the_broken_one_is_an_import_error(tmp_path, 
 
     rows = db.execute("select dag_id, is_stale, has_import_errors, is_paused from dag order by dag_id").fetchall()
     assert rows == [
+        ("ks.apps.infra", 0, 0, 0),
         ("ks.apps.podinfo", 0, 0, 0),
         ("ks.default.web", 0, 0, 0),
+        ("ks.platform.crds", 0, 0, 0),
         ("ks.team-b.batch", 0, 0, 1),  # suspended: created paused
     ]
     ((filename, stacktrace),) = db.execute("select filename, stacktrace from import_error").fetchall()

@@ -148,7 +148,8 @@ KUSTOMIZATION = KindSpec(
         Field("spec.healthChecks[].kind", S, "Kind of the object.", required=True),
         Field("spec.healthChecks[].name", S, "Name of the object.", required=True),
         Field("spec.healthChecks[].namespace", S, "Namespace of the object (empty: cluster-scoped)."),
-        Field("spec.dependsOn", L, "Kustomizations that must be Ready first (parsed; ordering comes later)."),
+        Field("spec.dependsOn", L, "Kustomizations that must have applied the same source revision and be Ready "
+              "first (the run waits, deferred); a missing one or a cycle is a definition error."),
         Field("spec.dependsOn[].name", S, "Name of the Kustomization.", required=True),
         Field("spec.dependsOn[].namespace", S, "Its namespace.", default="the Kustomization's"),
         Field("spec.targetNamespace", S, "Namespace set on every namespaced object."),
@@ -321,9 +322,37 @@ ALERT = KindSpec(
     ),
 )
 
+RECEIVER = KindSpec(
+    api_version="notification.toolkit.fluxcd.io/v1",
+    kind="Receiver",
+    summary="A webhook that starts the apps of the listed GitRepositories at once, served by the Airflux plugin "
+            "at `/airflux/hook/<sha256 of token + name + namespace>` as Flux serves `/hook/...`.",
+    fields=(
+        *_envelope("notification.toolkit.fluxcd.io/v1", "Receiver"),
+        Field("spec.type", S, "Sender: `github` (`X-Hub-Signature-256`), `gitlab` (`X-Gitlab-Token`), `generic` "
+              "(the path is the proof), `generic-hmac` (`X-Signature: sha256=<hex>`).", required=True,
+              choices=("generic", "generic-hmac", "github", "gitlab")),
+        Field("spec.events", SL, "Event types that start a reconcile (`X-GitHub-Event`, `X-Gitlab-Event`, e.g. "
+              "`push`, `Push Hook`); others are acknowledged and ignored.", default="all"),
+        Field("spec.resources", L, "What to reconcile: every app deploying from these GitRepositories.",
+              required=True),
+        Field("spec.resources[].apiVersion", S, "API version of the resource.",
+              choices=("source.toolkit.fluxcd.io/v1",)),
+        Field("spec.resources[].kind", S, "Kind of the resource.", required=True, choices=("GitRepository",)),
+        Field("spec.resources[].name", S, "Name; it must be defined under the apps directory.", required=True),
+        Field("spec.resources[].namespace", S, "Namespace.", default="the Receiver's"),
+        Field("spec.secretRef", OBJ, "Airflow connection (id, or `-` replaced by `_`) whose password (or extra "
+              "`token`) is the webhook token.", required=True),
+        Field("spec.secretRef.name", S, "Connection id.", required=True),
+        Field("spec.interval", D, "Accepted for Flux compatibility; the token is read on every request.",
+              default="`10m`"),
+        Field("spec.suspend", B, "Acknowledge hooks but start nothing.", default="`false`"),
+    ),
+)
+
 SUPPORTED: dict[tuple[str, str], KindSpec] = {
     (spec.api_version, spec.kind): spec for spec in (GIT_REPOSITORY, KUSTOMIZATION, HELM_REPOSITORY,
-                                                     HELM_RELEASE, PROVIDER, ALERT)
+                                                     HELM_RELEASE, PROVIDER, ALERT, RECEIVER)
 }
 
 # Flux fields that exist upstream but Airflux does not do yet: the error says so instead of
@@ -346,6 +375,7 @@ KNOWN_UNSUPPORTED: dict[str, frozenset[str]] = {
         "spec.upgrade.cleanupOnFail", "spec.upgrade.remediation.remediateLastFailure", "spec.test.timeout",
         "spec.test.ignoreFailures", "spec.test.filters",
     }),
+    "Receiver": frozenset({"spec.resourceFilter", "spec.oidcProviders", "spec.resources.matchLabels"}),
     "Provider": frozenset({"spec.interval", "spec.proxy", "spec.proxySecretRef", "spec.certSecretRef",
                            "spec.commitStatusExpr", "spec.serviceAccountName"}),
     "Kustomization": frozenset({

@@ -22,6 +22,7 @@ from airflux.specs.fields import FLUX_GROUPS, SUPPORTED
 from airflux.specs.helm_build import build_helm_release, build_helm_repository
 from airflux.specs.helm_types import HelmRelease, HelmRepository
 from airflux.specs.notification import Alert, Provider, build_alert, build_provider
+from airflux.specs.receiver import Receiver, build_receiver, missing_resources
 from airflux.specs.types import GitRepository, Kustomization, Origin
 from airflux.specs.validate import check_document
 
@@ -37,6 +38,7 @@ _BUILDERS: dict[str, Callable[[dict[str, Any], Origin], Any]] = {
     "HelmRelease": build_helm_release,
     "Provider": build_provider,
     "Alert": build_alert,
+    "Receiver": build_receiver,
 }
 _SUPPORTED_BY_KIND = {spec.kind: spec for spec in SUPPORTED.values()}
 
@@ -58,6 +60,7 @@ class AppSet:
                                                                     compare=False)
     providers: tuple[Provider, ...] = ()  # notification Providers and Alerts: who hears about app runs
     alerts: tuple[Alert, ...] = ()
+    receivers: tuple[Receiver, ...] = ()  # webhooks that start the apps of their GitRepositories
 
     def chart_source_of(self, release: HelmRelease) -> HelmRepository | GitRepository:
         """The HelmRepository or GitRepository a HelmRelease's chart comes from (the loader checked it)."""
@@ -118,6 +121,7 @@ class _Collector:
         self.releases: dict[tuple[str, str], HelmRelease] = {}
         self.providers: dict[tuple[str, str], Provider] = {}
         self.alerts: dict[tuple[str, str], Alert] = {}
+        self.receivers: dict[tuple[str, str], Receiver] = {}
         self.broken: set[tuple[str, str, str]] = set()  # (kind, namespace, name) of invalid documents
         self.errors: list[DefinitionError] = []
         self.unsupported: list[UnsupportedDocument] = []
@@ -162,7 +166,7 @@ class _Collector:
             return
         tables: dict[str, dict[tuple[str, str], Any]] = {
             "GitRepository": self.repos, "HelmRepository": self.helm_repos, "HelmRelease": self.releases,
-            "Provider": self.providers, "Alert": self.alerts}
+            "Provider": self.providers, "Alert": self.alerts, "Receiver": self.receivers}
         table = tables.get(kind, self.apps)
         first = table.get(key)
         if first is not None:
@@ -225,8 +229,26 @@ class _Collector:
                         f"Provider {alert.meta.namespace}/{alert.provider_ref} {why}")
             del self.alerts[key]
 
+    def _check_receivers(self) -> None:
+        for key, receiver in list(self.receivers.items()):
+            for field_path, message in missing_resources(receiver, self.repos):
+                self._error(receiver.origin.file, receiver.origin.doc, receiver.ident, field_path, message)
+                self.receivers.pop(key, None)
+
+    def _check_depends_on(self) -> None:
+        from airflux.deps.graph import dependency_problems
+
+        broken = [(ns, name) for kind, ns, name in self.broken if kind == "Kustomization"]
+        for problem in dependency_problems(self.apps.values(), broken=broken):
+            app = problem.app
+            self._error(app.origin.file, app.origin.doc, f"Kustomization/{app.meta.namespace}/{app.meta.name}",
+                        problem.field, problem.message)
+            self.apps.pop((app.meta.namespace, app.meta.name), None)
+
     def result(self, root: Path, files: list[Path]) -> AppSet:
         self._check_sources()
+        self._check_depends_on()
+        self._check_receivers()
         self._check_chart_sources()
         self._check_providers()
         return AppSet(
@@ -242,6 +264,7 @@ class _Collector:
             _helm_sources=dict(self.helm_repos),
             providers=tuple(self.providers.values()),
             alerts=tuple(self.alerts.values()),
+            receivers=tuple(self.receivers.values()),
         )
 
 

@@ -28,13 +28,16 @@ def fixtures():
 def test_fixture_apps_load_without_errors(fixtures) -> None:
     assert fixtures.errors == ()
     assert sorted(app.dag_id for app in fixtures.kustomizations) == [
+        "ks.apps.infra",
         "ks.apps.podinfo",
         "ks.default.web",
+        "ks.platform.crds",
         "ks.team-b.batch",
     ]
     assert sorted(f"{r.meta.namespace}/{r.meta.name}" for r in fixtures.git_repositories) == [
         "apps/podinfo",
         "default/web",
+        "platform/platform",
     ]
 
 

@@ -1,0 +1,69 @@
+"""Flux ``notification.toolkit.fluxcd.io/v1`` Receiver objects as frozen types.
+
+A Receiver is not an app: it turns a signed webhook (GitHub, GitLab, generic, generic-hmac) into an
+"reconcile now" for the GitRepositories it lists. Its fields are in the one field table (``fields.py``);
+this module adds Flux's defaults and the checks the table cannot express (a listed resource must be a
+GitRepository defined in the apps directory).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from airflux.specs.build import build_meta
+from airflux.specs.durations import parse_duration
+from airflux.specs.types import CrossRef, Meta, Origin
+
+RECEIVER_API = "notification.toolkit.fluxcd.io/v1"
+RECEIVER_TYPES = ("generic", "generic-hmac", "github", "gitlab")
+RECEIVER_INTERVAL_DEFAULT = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Receiver:
+    meta: Meta
+    origin: Origin
+    type: str
+    resources: tuple[CrossRef, ...]
+    secret_ref: str
+    events: tuple[str, ...] = ()
+    interval: timedelta = RECEIVER_INTERVAL_DEFAULT
+    suspend: bool = False
+
+    kind = "Receiver"
+
+    @property
+    def ident(self) -> str:
+        return f"Receiver/{self.meta.namespace}/{self.meta.name}"
+
+
+def build_receiver(doc: dict[str, Any], origin: Origin) -> Receiver:
+    meta = build_meta(doc)
+    spec = doc["spec"]
+    return Receiver(
+        meta=meta,
+        origin=origin,
+        type=spec["type"],
+        resources=tuple(
+            CrossRef(kind=item["kind"], name=item["name"], namespace=item.get("namespace") or meta.namespace,
+                     api_version=item.get("apiVersion"))
+            for item in spec["resources"]
+        ),
+        secret_ref=spec["secretRef"]["name"],
+        events=tuple(spec.get("events") or ()),
+        interval=parse_duration(spec["interval"]) if "interval" in spec else RECEIVER_INTERVAL_DEFAULT,
+        suspend=bool(spec.get("suspend", False)),
+    )
+
+
+def missing_resources(receiver: Receiver, repositories: Container[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``(field, message)`` for every listed GitRepository that is not defined (by namespace, name)."""
+    return [
+        (f"spec.resources[{index}].name",
+         f"{ref.kind} {ref.namespace}/{ref.name} is not defined in the apps directory")
+        for index, ref in enumerate(receiver.resources)
+        if (ref.namespace, ref.name) not in repositories
+    ]
