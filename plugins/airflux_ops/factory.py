@@ -27,6 +27,7 @@ from airflow.sdk import DAG, BaseOperator, get_parsing_context
 from airflux.specs import AppSet
 from airflux.specs import describe as say
 from airflux.specs.types import GitRepository, Kustomization
+from airflux_ops.helm_factory import release_dags
 from airflux_ops.operators import FetchSourceOperator, RenderOperator
 from airflux_ops.reconcile_ops import ApplyOperator, DiffOperator, NotifyOperator
 from airflux_triggers.scheduling import app_schedule, lead_task
@@ -98,8 +99,11 @@ def app_dags(apps: AppSet) -> dict[str, DAG]:
     wanted = get_parsing_context().dag_id
     for doc in apps.unsupported:
         log.warning("%s", doc)
-    return {
+    dags = {
         app.dag_id: app_dag(app, apps.source_of(app))
         for app in apps.kustomizations
         if wanted is None or app.dag_id == wanted
     }
+    # HelmReleases: hr.<namespace>.<name>, the same task chain (airflux_ops.helm_factory).
+    dags.update(release_dags(apps, wanted=wanted, start_date=START_DATE))
+    return dags

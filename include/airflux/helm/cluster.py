@@ -7,6 +7,12 @@ gathers, so ``.Capabilities.APIVersions.Has "monitoring.coreos.com/v1"`` answers
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from airflux.helm.engine import Capabilities
@@ -42,3 +48,36 @@ def namespaced_by(client: KubeClient) -> IsNamespaced:
             return default_is_namespaced(api_version, kind)
 
     return is_namespaced
+
+
+@contextmanager
+def kubeconfig_for(client: KubeClient, *, scratch: Path) -> Iterator[Path]:
+    """A private kubeconfig file for the Helm engine (its ``lookup``), made from the client's configuration.
+
+    The client may come from an Airflow connection with no file behind it; the file holds the same
+    credentials the client already uses, is readable by the owner only and is removed afterwards.
+    """
+    conf = client.api_client.configuration
+    cluster: dict[str, Any] = {"server": conf.host, "insecure-skip-tls-verify": not conf.verify_ssl}
+    if conf.ssl_ca_cert and conf.verify_ssl:
+        cluster["certificate-authority"] = conf.ssl_ca_cert
+        cluster.pop("insecure-skip-tls-verify")
+    user: dict[str, Any] = {}
+    token = (conf.api_key or {}).get("authorization") or (conf.api_key or {}).get("BearerToken")
+    if token:
+        user["token"] = str(token).removeprefix("Bearer ").strip()
+    if conf.cert_file and conf.key_file:
+        user["client-certificate"], user["client-key"] = conf.cert_file, conf.key_file
+    if conf.username and conf.password:
+        user["username"], user["password"] = conf.username, conf.password
+    doc = {"apiVersion": "v1", "kind": "Config", "current-context": "target",
+           "clusters": [{"name": "target", "cluster": cluster}], "users": [{"name": "target", "user": user}],
+           "contexts": [{"name": "target", "context": {"cluster": "target", "user": "target"}}]}
+    scratch.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="kubeconfig-", dir=scratch)
+    try:
+        with os.fdopen(fd, "w") as out:
+            json.dump(doc, out)
+        yield Path(name)
+    finally:
+        os.unlink(name)

@@ -44,7 +44,7 @@ def engine_app(release: HelmRelease) -> Kustomization:
         meta=Meta(name=release.meta.name, namespace=release.meta.namespace, labels=release.meta.labels,
                   annotations=release.meta.annotations),
         origin=release.origin, source_ref=release.chart.source_ref, interval=release.interval,
-        timeout=release.timeout, prune=True, wait=True,
+        timeout=release.timeout, prune=True, wait=True, suspend=release.suspend,
     )
 
 

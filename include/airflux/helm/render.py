@@ -53,6 +53,27 @@ class HelmRender:
     release_key: str
     source_revision: str
 
+    def to_dict(self) -> dict[str, Any]:
+        """For XCom: the keys every render summary has (revision, path, digest, ...) plus the release's."""
+        kinds: dict[str, int] = {}
+        for ref in self.result.objects:
+            kinds[ref.kind] = kinds.get(ref.kind, 0) + 1
+        return {"revision": self.source_revision, "path": str(self.result.path), "digest": self.result.digest,
+                "key": self.result.key, "object_count": self.result.object_count, "kinds": dict(sorted(kinds.items())),
+                "cached": self.result.cached, "hooks_path": str(self.hooks_path), "hook_count": self.hook_count,
+                "release": asdict(self.release), "chart": self.chart, "version": self.version,
+                "app_version": self.app_version, "values_digest": self.values_digest,
+                "release_key": self.release_key}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> HelmRender:
+        result = RenderResult(path=Path(data["path"]), digest=data["digest"], key=data["key"],
+                              object_count=int(data["object_count"]), objects=(), cached=bool(data["cached"]))
+        return cls(result=result, hooks_path=Path(data["hooks_path"]), hook_count=int(data["hook_count"]),
+                   release=ReleaseFacts(**data["release"]), chart=data["chart"], version=data["version"],
+                   app_version=data["app_version"], values_digest=data["values_digest"],
+                   release_key=data["release_key"], source_revision=data["revision"])
+
 
 def release_key(*, chart_digest: str, values: str, release: HelmRelease) -> str:
     settings = {"format": RENDER_FORMAT, "chart": chart_digest, "values": values, "name": release.release_name,

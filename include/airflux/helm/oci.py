@@ -1,0 +1,67 @@
+"""OCI charts (``HelmRepository`` with ``type: oci``) through the Helm engine's registry client.
+
+The newest tag matching the version range is picked from the registry's tag list, the chart is
+pulled by the engine and stored like an HTTP chart: once per archive digest. Registries on
+localhost/127.0.0.1 are spoken to over plain HTTP (as ``helm --plain-http`` for local registries).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from airflux.model import SourceError
+from airflux.paths import Layout
+from airflux.source.semver import SemverError, latest
+from airflux.specs.helm_types import HelmRepository
+
+if TYPE_CHECKING:
+    from airflux.helm.repository import BasicAuth, ChartArtifact
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def fetch_oci_chart(repo: HelmRepository, *, chart: str, version: str, layout: Layout,
+                    auth: BasicAuth | None = None) -> ChartArtifact:
+    import helm_python as helm
+
+    from airflux.helm.repository import ChartArtifact, ChartVersion, helm_dir
+
+    who = f"HelmRepository/{repo.meta.namespace}/{repo.meta.name}"
+    ref = f"{repo.url.rstrip('/')}/{chart}"
+    host = urlsplit(repo.url).netloc
+    plain = urlsplit(repo.url).hostname in LOCAL_HOSTS
+    with tempfile.TemporaryDirectory(prefix="airflux-oci-") as tmp:
+        try:
+            with helm.RegistryClient(plain_http=plain, credentials_file=Path(tmp) / "config.json") as client:
+                if auth is not None:
+                    client.login(host, username=auth.username, password=auth.password, plain_http=plain)
+                tags = client.tags(ref)
+                try:
+                    picked = latest(version or "*", tags)
+                except SemverError as e:
+                    raise SourceError(f"invalid version range {version!r}: {e}", obj=who, retryable=False) from e
+                if picked is None:
+                    raise SourceError(f"no tag of {ref} matches {version!r} (has {', '.join(tags[:10])})", obj=who,
+                                      retryable=True)
+                helm.pull(ref, client=client, destination=tmp, version=picked, plain_http=plain)
+        except helm.HelmError as e:
+            raise SourceError(f"cannot pull {ref}: {str(e).splitlines()[0] if str(e) else e}", obj=who,
+                              retryable=True) from e
+        (archive,) = Path(tmp).glob("*.tgz")
+        body = archive.read_bytes()
+    digest = "sha256:" + hashlib.sha256(body).hexdigest()
+    store = helm_dir(layout) / "charts"
+    store.mkdir(parents=True, exist_ok=True)
+    stored = store / f"{digest.split(':', 1)[1]}.tgz"
+    downloaded = not stored.is_file()
+    if downloaded:
+        part = stored.with_name(f".{stored.name}.{os.getpid()}.tmp")
+        part.write_bytes(body)
+        os.replace(part, stored)
+    return ChartArtifact(chart=ChartVersion(name=chart, version=picked, app_version="", digest=digest, url=ref),
+                         path=stored, digest=digest, downloaded=downloaded)
