@@ -30,6 +30,7 @@ from airflux.specs.types import GitRepository, Kustomization
 from airflux_ops.helm_factory import release_dags
 from airflux_ops.operators import FetchSourceOperator, RenderOperator
 from airflux_ops.reconcile_ops import ApplyOperator, DiffOperator, NotifyOperator
+from airflux_triggers.dependencies import attach_app_asset
 from airflux_triggers.scheduling import app_schedule, lead_task
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ def app_dag(app: Kustomization, source: GitRepository, *, steps: list[Step] | No
             if previous is not None:
                 previous >> task
             previous = task
+        attach_app_asset(dag, app)  # apply's outlet: dependents (spec.dependsOn) see it applied
     return dag
 
 

@@ -14,6 +14,7 @@ triggering asset event wins; an event without a revision (a webhook) means "what
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any
@@ -71,15 +72,23 @@ def app_schedule(app: Kustomization, source: GitRepository) -> Any:
 
 
 def lead_task(app: Kustomization, source: GitRepository) -> BaseOperator | None:
-    """The task(s) an app's DAG starts with before the stages, already chained; None for most apps.
+    """The task(s) an app's DAG starts with before the stages, already chained; the last one (or None).
 
-    Sensor-style apps start with ``wait_for_commit``. Call inside the DAG's context.
+    Sensor-style apps start with ``wait_for_commit``; apps with ``spec.dependsOn`` then
+    ``wait_for_dependencies``. Call inside the DAG's context.
     """
-    if app.suspend or trigger_style(app) is not TriggerStyle.SENSOR:
-        return None
-    from airflux_triggers.commit_sensor import GitCommitSensor
+    lead: list[BaseOperator] = []
+    if not app.suspend and trigger_style(app) is TriggerStyle.SENSOR:
+        from airflux_triggers.commit_sensor import GitCommitSensor
 
-    return GitCommitSensor(app=app, source=source)
+        lead.append(GitCommitSensor(app=app, source=source))
+    if app.depends_on:
+        from airflux_triggers.dependencies import WaitForDependencies
+
+        lead.append(WaitForDependencies(app=app, source=source, execution_timeout=app.timeout + timedelta(minutes=5)))
+    for before, after in itertools.pairwise(lead):
+        before >> after
+    return lead[-1] if lead else None
 
 
 def _revision_of(extra: Mapping[str, Any] | None) -> str | None:

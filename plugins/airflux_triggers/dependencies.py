@@ -1,0 +1,102 @@
+"""dependsOn at run time: ``wait_for_dependencies`` holds an app until its dependencies are ready.
+
+Every app's ``apply`` task has an outlet asset ``x-airflux://app/<dag id>``: Airflow records an event on
+it each time the app applied successfully (apply includes the health wait, so: applied and Ready). The
+waiting task has its dependencies' assets as inlets, takes each one's newest event, reads the revision
+that run fetched (the ``fetch_source`` summary of that very run) and asks ``airflux.deps.blocking``
+whether it may go. While blocked it defers (a timer in the triggerer, no worker slot) and looks again;
+after ``spec.timeout`` it fails naming every dependency that is still not ready.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+from airflow.sdk import Asset, BaseOperator, Context
+from airflow.sdk.exceptions import AirflowFailException
+
+from airflux.deps import DependencyState, blocking
+from airflux.specs.types import GitRepository, Kustomization
+from airflux_triggers.settings import poll_settings
+
+TASK_ID = "wait_for_dependencies"
+APP_ASSET_GROUP = "airflux-app"
+
+
+def app_asset(dag_id: str) -> Asset:
+    """The asset an app's ``apply`` updates on success; dependents read its events."""
+    return Asset(name=f"app.{dag_id}", uri=f"x-airflux://app/{dag_id}", group=APP_ASSET_GROUP)
+
+
+def dependency_dag_ids(app: Kustomization) -> list[str]:
+    return [f"ks.{dep.namespace}.{dep.name}" for dep in app.depends_on]
+
+
+def attach_app_asset(dag: Any, app: Kustomization) -> None:
+    """Give the app's ``apply`` task its outlet asset (so dependents can see it applied)."""
+    if "apply" in dag.task_dict:
+        dag.task_dict["apply"].outlets = [*dag.task_dict["apply"].outlets, app_asset(app.dag_id)]
+
+
+class WaitForDependencies(BaseOperator):
+    """Wait (deferred) until every ``spec.dependsOn`` app applied the same source revision and is Ready."""
+
+    ui_color = "#f3eefb"
+
+    def __init__(self, *, app: Kustomization, source: GitRepository, **kwargs: Any) -> None:
+        kwargs.setdefault("task_id", TASK_ID)
+        super().__init__(inlets=[app_asset(dag_id) for dag_id in dependency_dag_ids(app)], **kwargs)
+        self.app = app
+        self.source = source
+
+    @property
+    def source_ident(self) -> str:
+        return f"GitRepository/{self.source.meta.namespace}/{self.source.meta.name}"
+
+    def dependency_state(self, context: Context, dag_id: str) -> DependencyState:
+        events = list(context["inlet_events"][app_asset(dag_id)])
+        if not events:
+            return DependencyState(dag_id, None, False, "")
+        newest = max(events, key=lambda event: event.timestamp)
+        fetched = context["ti"].xcom_pull(dag_id=newest.source_dag_id, run_id=newest.source_run_id,
+                                          task_ids="fetch_source", map_indexes=-1) or {}
+        return DependencyState(dag_id, fetched.get("revision") or None, True, fetched.get("repository") or "")
+
+    def target_revision(self, context: Context) -> str | None:
+        """The revision this run is about to deploy: the triggering event's, else what the ref points to now."""
+        from airflux.source import resolve
+        from airflux_ops.connections import git_credentials
+        from airflux_triggers.scheduling import triggering_revision
+
+        pinned = (getattr(context.get("dag_run"), "conf", None) or {}).get("revision") or triggering_revision(
+            context.get("triggering_asset_events"))
+        if pinned:
+            return str(pinned)
+        credentials = git_credentials(self.source.secret_ref, repository=self.source_ident)
+        return resolve(self.source, credentials=credentials).revision
+
+    def execute(self, context: Context, started: float | None = None) -> None:
+        started = started if started is not None else time.time()
+        states = [self.dependency_state(context, dag_id) for dag_id in dependency_dag_ids(self.app)]
+        same_source = any(state.source == self.source_ident for state in states)
+        revision = self.target_revision(context) if same_source else None
+        reasons = blocking(states, source=self.source_ident, revision=revision)
+        if not reasons:
+            self.log.info("Dependencies ready: %s", ", ".join(f"{s.dag_id} at {s.revision}" for s in states))
+            return
+        waited = time.time() - started
+        if waited >= self.app.timeout.total_seconds():
+            raise AirflowFailException(f"[dependsOn] Kustomization/{self.app.meta.namespace}/{self.app.meta.name}: "
+                                       f"dependencies not ready after {timedelta(seconds=int(waited))}: "
+                                       + "; ".join(reasons))
+        from airflow.providers.standard.triggers.temporal import TimeDeltaTrigger
+
+        delay = max(poll_settings().interval, 1.0)
+        self.log.info("Waiting %.0fs more for: %s", delay, "; ".join(reasons))
+        self.defer(trigger=TimeDeltaTrigger(timedelta(seconds=delay)), method_name="recheck",
+                   kwargs={"started": started})
+
+    def recheck(self, context: Context, event: Any = None, started: float | None = None) -> None:
+        self.execute(context, started=started)

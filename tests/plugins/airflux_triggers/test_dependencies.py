@@ -1,0 +1,110 @@
+"""dependsOn at run time: the DAG waits (deferred) before fetching until each dependency's newest
+successful apply is at the same revision, and fails after spec.timeout naming the dependency."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from airflow.sdk.exceptions import AirflowFailException, TaskDeferred
+from airflow.sdk.execution_time.comms import AssetEventResult
+
+from airflux.specs import load_apps
+from airflux_ops.factory import app_dags
+from airflux_triggers.dependencies import app_asset
+
+REV = "main@sha1:" + "b" * 40
+OLD = "main@sha1:" + "a" * 40
+
+APPS = """\
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata: {name: src, namespace: apps}
+spec: {url: "https://git.example.com/src.git", interval: 1m}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: db, namespace: apps}
+spec: {interval: 10m, prune: true, sourceRef: {kind: GitRepository, name: src}}
+---
+apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: web, namespace: apps}
+spec:
+  interval: 10m
+  timeout: 2m
+  prune: true
+  sourceRef: {kind: GitRepository, name: src}
+  dependsOn: [{name: db}]
+"""
+
+
+@pytest.fixture
+def dags(tmp_path: Path) -> dict[str, Any]:
+    (tmp_path / "apps.yaml").write_text(APPS)
+    return app_dags(load_apps(tmp_path))
+
+
+class RunHistory:
+    """What the waiting task reads from Airflow: asset events of its inlets and the fetch summaries of runs."""
+
+    def __init__(self) -> None:
+        self.events: list[AssetEventResult] = []
+        self.fetched: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def applied(self, dag_id: str, run_id: str, revision: str, second: int) -> None:
+        asset = app_asset(dag_id)
+        self.events.append(AssetEventResult(
+            id=len(self.events) + 1, timestamp=datetime(2026, 11, 26, 12, 0, second, tzinfo=timezone.utc),  # noqa: UP017
+            asset={"name": asset.name, "uri": asset.uri, "group": asset.group, "extra": {}},
+            created_dagruns=[], source_dag_id=dag_id, source_run_id=run_id, source_task_id="apply",
+            source_map_index=-1))
+        self.fetched[(dag_id, run_id)] = {"repository": "GitRepository/apps/src", "revision": revision}
+
+    def xcom_pull(self, *, dag_id: str, run_id: str, task_ids: str, map_indexes: int) -> Any:
+        assert task_ids == "fetch_source"
+        return self.fetched.get((dag_id, run_id))
+
+    def context(self, revision: str) -> dict[str, Any]:
+        return {"inlet_events": {app_asset("ks.apps.db"): self.events}, "ti": self,
+                "dag_run": SimpleNamespace(conf={"revision": revision}), "triggering_asset_events": {}}
+
+
+def test_dependent_dag_waits_first_and_dependency_apply_announces_itself(dags) -> None:
+    web, db = dags["ks.apps.web"], dags["ks.apps.db"]
+    wait = web.get_task("wait_for_dependencies")
+    assert wait.downstream_task_ids == {"fetch_source"}
+    assert [a.uri for a in wait.inlets] == ["x-airflux://app/ks.apps.db"]
+    assert [a.uri for a in db.get_task("apply").outlets] == ["x-airflux://app/ks.apps.db"]
+    assert "wait_for_dependencies" not in db.task_dict
+
+
+def test_waits_deferred_while_the_dependency_never_applied(dags) -> None:
+    wait = dags["ks.apps.web"].get_task("wait_for_dependencies")
+    with pytest.raises(TaskDeferred) as deferred:
+        wait.execute(RunHistory().context(REV))
+    assert deferred.value.method_name == "recheck"
+    assert type(deferred.value.trigger).__name__ == "TimeDeltaTrigger"
+
+
+def test_goes_once_the_newest_apply_is_at_the_same_revision(dags) -> None:
+    wait = dags["ks.apps.web"].get_task("wait_for_dependencies")
+    history = RunHistory()
+    history.applied("ks.apps.db", "run-1", OLD, 1)
+    with pytest.raises(TaskDeferred):
+        wait.execute(history.context(REV))
+    history.applied("ks.apps.db", "run-2", REV, 2)
+    assert wait.recheck(history.context(REV), event=None, started=time.time()) is None
+
+
+def test_fails_after_the_timeout_naming_the_dependency(dags) -> None:
+    wait = dags["ks.apps.web"].get_task("wait_for_dependencies")
+    history = RunHistory()
+    history.applied("ks.apps.db", "run-1", OLD, 1)
+    with pytest.raises(AirflowFailException, match=rf"Kustomization/apps/web: dependencies not ready after .*"
+                                                   rf"ks.apps.db is at {OLD}, not {REV}"):
+        wait.recheck(history.context(REV), started=time.time() - 121)
