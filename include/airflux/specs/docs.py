@@ -25,6 +25,8 @@ with the id `ks.<namespace>.<name>`.
 - Provider and Alert (`notification.toolkit.fluxcd.io/v1beta3`) send Slack messages about app runs; an
   Alert's `providerRef` must name a Provider in its namespace. See `docs/notifications.md`.
 - A Kustomization's `sourceRef` must name a GitRepository defined under the apps directory.
+- Each HelmRelease becomes one DAG `hr.<namespace>.<name>` with the same tasks; its chart comes from a
+  HelmRepository (HTTP index or OCI) or a GitRepository path defined under the apps directory. See `docs/helm.md`.
 
 ## How a Kustomization becomes a DAG
 
