@@ -28,6 +28,7 @@ from airflux.specs import AppSet
 from airflux.specs import describe as say
 from airflux.specs.types import GitRepository, Kustomization
 from airflux_ops.helm_factory import release_dags
+from airflux_ops.notify_ops import AirfluxRunNotifier
 from airflux_ops.operators import FetchSourceOperator, RenderOperator
 from airflux_ops.reconcile_ops import ApplyOperator, DiffOperator, NotifyOperator
 from airflux_triggers.dependencies import attach_app_asset
@@ -78,6 +79,8 @@ def app_dag(app: Kustomization, source: GitRepository, *, steps: list[Step] | No
         # Apps reconcile as soon as they are defined, as under Flux; suspended ones start paused.
         is_paused_upon_creation=app.suspend,
         tags=say.tags(app, source),
+        # Airflow's own failures (retries exhausted, run timed out) reach the app's Slack Alerts too.
+        on_failure_callback=AirfluxRunNotifier(app=app),
         default_args={
             "owner": "airflux",
             "retries": say.retries(app),

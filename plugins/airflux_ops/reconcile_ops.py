@@ -118,7 +118,7 @@ class ApplyOperator(_ClusterStep):
 
 
 class NotifyOperator(BaseOperator):
-    """The run summary, written to the task log (Slack, through Provider/Alert, comes later).
+    """The run summary, written to the task log and sent to Slack through the Alerts that select the app.
 
     Made a teardown task by the factory: it runs whether the steps before it succeeded or failed, and
     its own outcome never changes the run's state (a notification problem is not a failed deploy).
@@ -153,8 +153,11 @@ class NotifyOperator(BaseOperator):
         )
         for line in text.splitlines():
             (self.log.error if failure else self.log.info)("%s", line)
+        from airflux_ops.notify_ops import notify_slack  # never raises: delivery problems are recorded
+
+        sent = notify_slack(self.app, context, source=source, diff=diff, applied=applied, failure=failure)
         return {"revision": (applied or {}).get("revision", ""), "failed": failure["task"] if failure else None,
-                "summary": text}
+                "summary": text, "notifications": sent}
 
     def failure(self, context: Context) -> dict[str, str] | None:
         """The first step of this run that failed, with the error it left (if it was an engine error)."""
