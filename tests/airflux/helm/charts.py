@@ -5,6 +5,8 @@ repository serving it: charts packaged by the real Helm engine, ``index.yaml`` g
 
 from __future__ import annotations
 
+import base64
+import functools
 import http.server
 import threading
 from collections.abc import Iterator
@@ -226,16 +228,31 @@ def write_chart(root: Path, *, version: str = "1.0.0", app_version: str = "2.0.0
     return chart
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class _Repository(http.server.SimpleHTTPRequestHandler):
+    auth: str | None = None  # "user:password" when the repository asks for basic auth
+    seen: list[str]
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def do_GET(self) -> None:
+        self.seen.append(self.path)
+        if self.auth is not None:
+            expected = "Basic " + base64.b64encode(self.auth.encode()).decode()
+            if self.headers.get("Authorization") != expected:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="charts"')
+                self.end_headers()
+                return
+        super().do_GET()
+
 
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """A local HTTP Helm repository serving ``directory`` on 127.0.0.1 (a free port)."""
-    handler = lambda *a, **kw: _Quiet(*a, directory=str(directory), **kw)  # noqa: E731
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serve(directory: Path, *, auth: str | None = None, seen: list[str] | None = None) -> Iterator[str]:
+    """A local HTTP Helm repository serving ``directory`` on 127.0.0.1 (a free port); ``seen`` collects paths."""
+    handler = type("Handler", (_Repository,), {"auth": auth, "seen": seen if seen is not None else []})
+    bound = functools.partial(handler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), bound)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
