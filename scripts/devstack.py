@@ -31,6 +31,11 @@ DEMO_DIR = Path("/tmp/airflux-demo")
 DEMO_REMOTE = DEMO_DIR / "shop.git"
 DEMO_DAG = "ks.flux-system.shop"
 BIN = Path(sys.executable).parent
+# `airflow standalone` starts the scheduler and the API server together, and a task the scheduler
+# launches before the API server listens fails its first try (then waits for retryInterval). So the
+# DAG processor first sees an empty apps directory; once the API answers, it becomes a link to the
+# real one (AIRFLUX_APPS_DIR, default apps/), and the apps appear on the next parse (≤ 5 s).
+GATED_APPS = VAR / "apps"
 
 
 def say(msg: str) -> None:
@@ -119,6 +124,32 @@ def start_kubesim(stack: Stack, env: dict[str, str]) -> str:
     raise SystemExit(f"kubesim did not start within 30 s; see {log}")
 
 
+SLACK_MESSAGES = VAR / "slack" / "messages.jsonl"
+
+
+def slack_connection(stack: Stack, env: dict[str, str]) -> dict[str, str]:
+    """The Airflow connection `slack` that apps/notifications.yaml's Provider names: the user's, if
+    AIRFLOW_CONN_SLACK is set (a real Slack), else a local Slack recorder's incoming-webhook URL."""
+    if env.get("AIRFLOW_CONN_SLACK"):
+        say("Slack: notifications go to the connection `slack` from AIRFLOW_CONN_SLACK")
+        return {}
+    log = VAR / "logs" / "slack-recorder.log"
+    log.unlink(missing_ok=True)
+    proc = stack.start([sys.executable, "-m", "airflux.notify.recorder", "--port", "0", "--out", str(SLACK_MESSAGES)],
+                       env=env, log=log)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the Slack recorder exited with {proc.returncode}; see {log}")
+        found = re.search(r"webhook: (http://[^\s);]+)", log.read_text(errors="replace")) if log.exists() else None
+        if found:
+            say(f"Slack: no AIRFLOW_CONN_SLACK, so messages go to a local recorder; see them with "
+                f"`tail -f {SLACK_MESSAGES}`")
+            return {"AIRFLOW_CONN_SLACK": json.dumps({"conn_type": "http", "password": found.group(1)})}
+        time.sleep(0.2)
+    raise SystemExit(f"the Slack recorder did not start within 15 s; see {log}")
+
+
 def http(method: str, url: str, *, body: Any = None, token: str | None = None) -> Any:
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(url, data=data, method=method)
@@ -157,8 +188,8 @@ def airflow_env(port: int, kubeconfig: str | None) -> dict[str, str]:
         "AIRFLOW__API__PORT": str(port),
         "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port}",
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "10",
-        "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "10",
-        "AIRFLUX_APPS_DIR": env.get("AIRFLUX_APPS_DIR", str(ROOT / "apps")),
+        "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "5",
+        "AIRFLUX_APPS_DIR": str(GATED_APPS),
         "AIRFLUX_HOME": env.get("AIRFLUX_HOME", str(VAR / "airflux")),
         "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "include"), env.get("PYTHONPATH")])),
@@ -168,9 +199,23 @@ def airflow_env(port: int, kubeconfig: str | None) -> dict[str, str]:
     return env
 
 
+def close_apps_gate() -> None:
+    if GATED_APPS.is_symlink() or GATED_APPS.is_file():
+        GATED_APPS.unlink()
+    GATED_APPS.mkdir(parents=True, exist_ok=True)
+
+
+def open_apps_gate() -> None:
+    apps = Path(os.environ.get("AIRFLUX_APPS_DIR", ROOT / "apps")).resolve()
+    GATED_APPS.rmdir()
+    GATED_APPS.symlink_to(apps, target_is_directory=True)
+    say(f"apps from {apps} are now visible to Airflow")
+
+
 def run_demo(base: str, env: dict[str, str]) -> str:
     pw_file = Path(env["AIRFLOW_HOME"]) / "simple_auth_manager_passwords.json.generated"
     wait_for("the Airflow API server", lambda: http("GET", f"{base}/api/v2/monitor/health"), 180)
+    open_apps_gate()
     password = wait_for("the admin password", lambda: json.loads(pw_file.read_text()).get("admin"), 60)
     token = http("POST", f"{base}/auth/token", body={"username": "admin", "password": password})["access_token"]
     say(f"Airflow UI: {base}  (user admin, password {password})")
@@ -187,9 +232,25 @@ def run_demo(base: str, env: dict[str, str]) -> str:
     wait_for(f"DAG {DEMO_DAG} to be parsed", dag_listed, 180)
     http("PATCH", f"{base}/api/v2/dags/{DEMO_DAG}", body={"is_paused": False}, token=token)
     started = time.monotonic()
-    run = http("POST", f"{base}/api/v2/dags/{DEMO_DAG}/dagRuns", body={"logical_date": None}, token=token)
-    run_id = run["dag_run_id"]
-    say(f"triggered {DEMO_DAG} run {run_id}")
+    # A new app is unpaused on creation, so the scheduler may already be running its first reconcile:
+    # follow that run rather than queueing a second one behind it.
+    def active_run() -> list[dict[str, Any]]:
+        runs = http("GET", f"{base}/api/v2/dags/{DEMO_DAG}/dagRuns?order_by=-run_after&limit=1", token=token)
+        return [r for r in runs.get("dag_runs", []) if r["state"] in ("queued", "running")]
+
+    active: list[dict[str, Any]] = []
+    for _ in range(10):
+        active = active_run()
+        if active:
+            break
+        time.sleep(1)
+    if active:
+        run_id = active[0]["dag_run_id"]
+        say(f"following the scheduled run {run_id} of {DEMO_DAG}")
+    else:
+        run = http("POST", f"{base}/api/v2/dags/{DEMO_DAG}/dagRuns", body={"logical_date": None}, token=token)
+        run_id = run["dag_run_id"]
+        say(f"triggered {DEMO_DAG} run {run_id}")
 
     def finished() -> dict[str, Any] | None:
         state = http("GET", f"{base}/api/v2/dags/{DEMO_DAG}/dagRuns/{run_id}", token=token)
@@ -227,12 +288,16 @@ def main() -> int:
             say("using the cluster from the Airflow connection kubernetes_default")
         else:
             kubeconfig = start_kubesim(stack, env)
+        close_apps_gate()
         port = free_port(8080)
         aenv = airflow_env(port, kubeconfig)
+        aenv.update(slack_connection(stack, aenv))
         stack.start([str(BIN / "airflow"), "standalone"], env=aenv, log=VAR / "logs" / "airflow-standalone.log")
         say(f"starting Airflow standalone on 127.0.0.1:{port} (log: {VAR / 'logs' / 'airflow-standalone.log'})")
         state = run_demo(f"http://127.0.0.1:{port}", aenv)
         say(f"first reconcile reached after {time.monotonic() - t0:.1f} s from `make run`")
+        if SLACK_MESSAGES.exists():
+            say(f"Slack messages so far: {len(SLACK_MESSAGES.read_text().splitlines())} in {SLACK_MESSAGES}")
         if kubeconfig:
             say(f"inspect the cluster: {BIN / 'kubectl'} --kubeconfig {kubeconfig} get all -n shop")
         if os.environ.get("AIRFLUX_RUN_ONCE"):
