@@ -76,7 +76,7 @@ class FetchSourceOperator(BaseOperator):
     def execute(self, context: Context) -> SourceSummary:
         from airflux.source import fetch_source
         from airflux_ops.connections import git_credentials
-        from airflux_triggers.scheduling import triggering_revision
+        from airflux_triggers.scheduling import triggering_revision, with_source
 
         skip_if_suspended(self.app)
         repository = f"GitRepository/{self.source.meta.namespace}/{self.source.meta.name}"
@@ -84,7 +84,8 @@ class FetchSourceOperator(BaseOperator):
             credentials = git_credentials(self.source.secret_ref, repository=repository)
             artifact = fetch_source(self.source, layout=Layout.from_env(), credentials=credentials,
                                     revision=self.revision or triggering_revision(
-                                        context.get("triggering_asset_events")))
+                                        context.get("triggering_asset_events")),
+                                    refetch=with_source(context))
         summary = source_summary(artifact)
         self.log.info("%s %s at %s (%s)", "Fetched" if artifact.fetched else "Already have", repository,
                       summary["revision"], summary["digest"])

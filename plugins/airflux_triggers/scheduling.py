@@ -108,6 +108,12 @@ def triggering_revision(events: Mapping[Any, Iterable[Any]] | None) -> str | Non
     return _revision_of(getattr(newest, "extra", None)) if newest is not None else None
 
 
+def with_source(context: Mapping[str, Any]) -> bool:
+    """``{"with_source": true}`` in a run's conf: export the source again even if it looks unchanged."""
+    conf = getattr(context.get("dag_run"), "conf", None) or {}
+    return conf.get("with_source") is True or str(conf.get("with_source", "")).lower() == "true"
+
+
 def interval_of(schedule: Any) -> timedelta | None:
     """The time half of a schedule built here (for tests and docs)."""
     if isinstance(schedule, AssetOrTimeSchedule):

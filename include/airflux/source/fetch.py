@@ -203,10 +203,17 @@ def _check_ancestry(
         )
 
 
-def _export(repo: GitRepository, cache: Path, store: Path, commit: str) -> str:
-    """Export into a temporary directory and rename it into place; returns the digest."""
+def _export(repo: GitRepository, cache: Path, store: Path, commit: str, *, replace: bool = False) -> str:
+    """Export into a temporary directory and rename it into place; returns the digest.
+
+    ``replace`` exports again even when the artifact exists and swaps it in (``with_source`` runs).
+    """
     store.mkdir(parents=True, exist_ok=True)
     final = store / commit
+    if replace and final.is_dir():
+        old = store / f".old-{commit}-{uuid.uuid4().hex}"
+        os.rename(final, old)
+        shutil.rmtree(old, ignore_errors=True)
     if final.is_dir():
         # Renamed into place by an earlier run that stopped before writing its metadata.
         digest = tree_digest(final)
@@ -229,12 +236,15 @@ def fetch_source(
     layout: Layout,
     credentials: GitCredentials | None = None,
     revision: str | None = None,
+    refetch: bool = False,
 ) -> SourceArtifact:
     """Make the commit ``repo.ref`` selects (or the pinned ``revision``) available on disk.
 
     ``revision`` (``main@sha1:<sha>``, ``sha1:<sha>`` or a bare sha, e.g. from a trigger) pins
     the exact commit; it must belong to the ref (be reachable from the branch, be the tag, ...).
-    Every git call is bounded by ``repo.timeout``. Raises SourceError naming the repository.
+    ``refetch`` (a manual run's ``{"with_source": true}``) exports the commit again even when its
+    artifact exists (a commit's objects never change, so the git cache is still reused). Every git call is bounded by ``repo.timeout``. Raises SourceError naming
+    the repository.
     """
     started = time.monotonic()
     timeout = repo.timeout.total_seconds()
@@ -256,18 +266,18 @@ def fetch_source(
                 resolved, verify_from = ResolvedRef(tip.name, tip.full_name, pin.commit), tip
             else:
                 resolved = pinned
-        digest = _present(store, resolved.commit)
+        digest = None if refetch else _present(store, resolved.commit)
         fetched = False
         if digest is None:
             key = cache_key(access.url)
             cache = layout.git_cache / key
             with _locked(layout.git_cache / f"{key}.lock"):
-                digest = _present(store, resolved.commit)
+                digest = None if refetch else _present(store, resolved.commit)
                 if digest is None:
                     if verify_from is not None:
                         _check_ancestry(repo, access, cache, verify_from, resolved.commit, timeout)
                     _fetch_commit(repo, access, cache, resolved, timeout)
-                    digest = _export(repo, cache, store, resolved.commit)
+                    digest = _export(repo, cache, store, resolved.commit, replace=refetch)
                     fetched = True
     artifact = SourceArtifact(
         repository=repo_ref(repo),

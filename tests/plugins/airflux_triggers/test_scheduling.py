@@ -105,3 +105,14 @@ def test_revision_of_the_newest_triggering_event_is_pinned() -> None:
     assert triggering_revision(with_hook) is None
     assert triggering_revision(TriggeringAssetEventsAccessor.build([])) is None
     assert triggering_revision(None) is None
+
+
+def test_manual_conf_with_source_asks_for_a_fresh_export() -> None:
+    from types import SimpleNamespace
+
+    from airflux_triggers.scheduling import with_source
+
+    assert with_source({"dag_run": SimpleNamespace(conf={"with_source": True})}) is True
+    assert with_source({"dag_run": SimpleNamespace(conf={"with_source": "true"})}) is True
+    assert with_source({"dag_run": SimpleNamespace(conf={"force": True})}) is False
+    assert with_source({"dag_run": SimpleNamespace(conf=None)}) is False
