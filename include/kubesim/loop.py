@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 
-from kubesim import controllers, deletion, ssa, writes
+from kubesim import controllers, deletion, ssa, system, writes
 from kubesim.store import Store, now_rfc3339
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,12 @@ def tick(store: Store, now: float | None = None) -> int:
                 store.due[key] = now + max(0.0, delay)
             else:
                 store.due.pop(key, None)
+        namespaces, store.resync = store.resync, set()  # what this round writes is checked next round
+        for namespace in sorted(namespaces):  # namespace controllers: default ServiceAccount, kube-root-ca.crt
+            try:
+                system.sync(store, namespace)
+            except Exception:
+                log.exception("system objects of namespace %s failed", namespace)
         if store.pending or store.orphan_check:
             try:
                 deletion.collect(store)

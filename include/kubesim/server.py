@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-from kubesim import api, control, discovery, errors, watch, writes
+from kubesim import api, control, discovery, errors, system, watch
 from kubesim.faults import Faults
 from kubesim.loop import Loop
 from kubesim.resources import Registry
@@ -32,7 +32,6 @@ from kubesim.store import Store
 log = logging.getLogger(__name__)
 MAX_BODY = 3 * 1024 * 1024          # kube-apiserver's --max-request-body-bytes default (3 MiB)
 DRAIN_LIMIT = 64 * 1024 * 1024      # larger bodies are not read: the connection is closed instead
-SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -219,16 +218,6 @@ class _HTTPServer(ThreadingHTTPServer):
         log.debug("kubesim: connection error from %s", client_address, exc_info=True)
 
 
-def bootstrap(store: Store) -> None:
-    """The namespaces every cluster starts with."""
-    rt = store.registry.lookup("", "v1", "namespaces")
-    assert rt is not None
-    for name in SYSTEM_NAMESPACES:
-        if store.get(rt, "", name) is None:
-            writes.create(store, rt, "", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}},
-                          dry_run=False, manager="kube-apiserver")
-
-
 class KubeSim:
     """One emulated API server: store, HTTP server and controller loop, started and stopped together."""
 
@@ -244,7 +233,6 @@ class KubeSim:
             from kubesim import persist
 
             persist.load(self.store, state_file)
-        bootstrap(self.store)
         self._httpd = _HTTPServer((host, port), self)
         self.host, self.port = str(self._httpd.server_address[0]), int(self._httpd.server_address[1])
         self.address = f"{self.host}:{self.port}"
@@ -259,6 +247,9 @@ class KubeSim:
             self._httpd.socket = cert.server_context().wrap_socket(
                 self._httpd.socket, server_side=True, do_handshake_on_connect=False)
         self.url = f"{'https' if tls else 'http'}://{self.address}"
+        if self.ca_pem is not None:
+            self.store.cluster_ca = self.ca_pem.decode()
+        system.bootstrap(self.store)
         self._loop = Loop(self.store, interval=interval) if controllers else None
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.1},
                                         name="kubesim-http", daemon=True)

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 Obj = dict[str, Any]
 Bucket = tuple[str, str]  # (group, plural): version-independent storage location
 Key = tuple[str, str, str, str]  # (group, plural, namespace, name)
+# writes to these may concern the system objects a namespace must have (kubesim.system)
+_SYSTEM_KINDS = {("", "namespaces"), ("", "serviceaccounts"), ("", "configmaps"), ("", "services"),
+                 ("", "endpoints"), ("discovery.k8s.io", "endpointslices")}
 
 
 def clone(value: Any) -> Any:
@@ -99,6 +102,8 @@ class Store:
     schema_cache: dict[Any, Any] = field(default_factory=dict)     # (type, registry generation) -> Schema
     allocator: Any = None                                           # defaults.Allocator, created on first use
     closed: bool = False                                            # set on shutdown: open watches end
+    resync: set[str] = field(default_factory=set)                   # namespaces for kubesim.system.sync
+    cluster_ca: str = ""                                            # PEM published as kube-root-ca.crt
 
     def close(self) -> None:
         with self.lock:
@@ -276,6 +281,8 @@ class Store:
             if prev_since is None or (rt.has_generation and prev_since[0] != gen_now):
                 self._since[key] = (gen_now, time.time())
             self.due[key] = 0.0
+            if bucket_key in _SYSTEM_KINDS:
+                self.resync.add(namespace or m["name"])
             self._record(Event(self.rv, "ADDED" if old is None else "MODIFIED", bucket_key, namespace, new, old))
             return new
 
@@ -300,6 +307,8 @@ class Store:
             self.pending.discard(key)
             self.orphan_check.discard(key)
             self.orphan_check.update(self._dependents.get(m.get("uid", ""), ()))
+            if bucket_key in _SYSTEM_KINDS and namespace:
+                self.resync.add(namespace)
             self._record(Event(self.rv, "DELETED", bucket_key, namespace, final, obj))
             return final
 

@@ -55,3 +55,13 @@ def deployment(name: str, *, replicas: int = 1, image: str = "nginx:1.25") -> di
             "spec": {"replicas": replicas, "selector": {"matchLabels": labels},
                      "template": {"metadata": {"labels": labels},
                                   "spec": {"containers": [{"name": "main", "image": image}]}}}}
+
+
+ROOT_CA = "kube-root-ca.crt"  # the CA bundle ConfigMap every namespace has (kubesim.system), as on a real cluster
+
+
+def settle(kubesim: Any, namespace: str) -> None:
+    """Wait until the simulated controllers gave `namespace` its default ServiceAccount and kube-root-ca.crt,
+    as a test against a real cluster would before listing what is in a new namespace."""
+    kubesim.wait_for(lambda: kubesim.get("v1", "ConfigMap", ROOT_CA, namespace)
+                     and kubesim.get("v1", "ServiceAccount", "default", namespace))

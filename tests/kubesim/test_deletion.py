@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.kubesim.conftest import cm
+from tests.kubesim.conftest import ROOT_CA, cm
 
 CMS = "/api/v1/namespaces/default/configmaps"
 
@@ -90,4 +90,4 @@ def test_preconditions_and_delete_collection(api):
     assert api("DELETE", f"{CMS}/a", {"preconditions": {"uid": obj["metadata"]["uid"]}}).code == 200
     gone = api("DELETE", f"{CMS}?labelSelector=app%3Dx")
     assert [i["metadata"]["name"] for i in gone.body["items"]] == ["b"]
-    assert [i["metadata"]["name"] for i in api("GET", CMS).body["items"]] == ["c"]
+    assert [i["metadata"]["name"] for i in api("GET", CMS).body["items"]] == ["c", ROOT_CA]

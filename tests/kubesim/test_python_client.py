@@ -49,4 +49,4 @@ def test_dynamic_watch(kubesim):
     cms = dyn.resources.get(api_version="v1", kind="ConfigMap")
     cms.create(body={"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "w"}}, namespace="default")
     events = [(e["type"], e["object"].metadata.name) for e in cms.watch(namespace="default", timeout=1)]
-    assert events == [("ADDED", "w")]
+    assert events == [("ADDED", "kube-root-ca.crt"), ("ADDED", "w")]  # every namespace has the CA bundle

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+from tests.kubesim.conftest import ROOT_CA, settle
 from tests.kubesim.kubectl_helpers import fails, ok
 from tests.kubesim.test_registry import widget_crd
 
@@ -48,9 +49,12 @@ spec:
 @pytest.mark.kubectl
 def test_kubectl_get_default_tables_all_namespaces_labels_and_formats(kubesim: Any) -> None:
     ok(kubesim, "apply", "-f", "-", input=SETUP)
+    settle(kubesim, "shop")
     rows = _lines(ok(kubesim, "get", "configmaps", "-A"))
     assert rows[0] == ["NAMESPACE", "NAME", "DATA", "AGE"]
-    assert [r[:3] for r in rows[1:]] == [["default", "b", "2"], ["shop", "a", "1"]]
+    assert [r[:3] for r in rows[1:]] == [
+        ["default", "b", "2"], ["default", ROOT_CA, "1"], ["kube-node-lease", ROOT_CA, "1"],
+        ["kube-public", ROOT_CA, "1"], ["kube-system", ROOT_CA, "1"], ["shop", "a", "1"], ["shop", ROOT_CA, "1"]]
     rows = _lines(ok(kubesim, "get", "cm", "-A", "-l", "tier=web"))
     assert [r[:2] for r in rows[1:]] == [["default", "b"]]
     rows = _lines(ok(kubesim, "get", "deploy", "-n", "shop"))
@@ -59,10 +63,10 @@ def test_kubectl_get_default_tables_all_namespaces_labels_and_formats(kubesim: A
     assert wide[0][-3:] == ["CONTAINERS", "IMAGES", "SELECTOR"] and wide[1][-2:] == ["nginx:1.25", "app=web"]
     assert _lines(ok(kubesim, "get", "ns", "shop"))[0] == ["NAME", "STATUS", "AGE"]
     as_json = json.loads(ok(kubesim, "get", "cm", "-n", "shop", "-o", "json"))
-    assert as_json["kind"] == "List" and [i["metadata"]["name"] for i in as_json["items"]] == ["a"]
+    assert as_json["kind"] == "List" and [i["metadata"]["name"] for i in as_json["items"]] == ["a", ROOT_CA]
     as_yaml = ok(kubesim, "get", "cm", "a", "-n", "shop", "-o", "yaml")
     assert "kind: ConfigMap" in as_yaml and "k: v" in as_yaml
-    assert ok(kubesim, "get", "cm", "-n", "shop", "-o", "name") == "configmap/a\n"
+    assert ok(kubesim, "get", "cm", "-n", "shop", "-o", "name") == f"configmap/a\nconfigmap/{ROOT_CA}\n"
     assert "No resources found in empty namespace." in kubesim.kubectl("get", "cm", "-n", "empty").stderr
     rows = _lines(ok(kubesim, "get", "cm", "-n", "shop", "--show-labels"))
     assert rows[0][-1] == "LABELS"
@@ -187,4 +191,4 @@ def test_kubectl_get_watch_prints_rows_as_objects_change(kubesim: Any) -> None:
     thread.join()
     rows = _lines(watched.stdout)
     assert rows[0] == ["NAME", "DATA", "AGE"]
-    assert [r[:2] for r in rows[1:]] == [["a", "1"], ["b", "2"]]
+    assert [r[:2] for r in rows[1:]] == [["a", "1"], [ROOT_CA, "1"], ["b", "2"]]

@@ -8,7 +8,7 @@ import threading
 import time
 from urllib.parse import urlparse
 
-from tests.kubesim.conftest import cm
+from tests.kubesim.conftest import ROOT_CA, cm
 
 CMS = "/api/v1/namespaces/default/configmaps"
 
@@ -37,8 +37,8 @@ def test_watch_without_version_lists_then_follows(api, kubesim):
     threading.Thread(target=later).start()
     events = watch_events(kubesim.url, f"{CMS}?watch=true&timeoutSeconds=1")
     assert [(e["type"], e["object"]["metadata"]["name"]) for e in events] == [
-        ("ADDED", "a"), ("ADDED", "b"), ("MODIFIED", "b"), ("DELETED", "a")]
-    rvs = [int(e["object"]["metadata"]["resourceVersion"]) for e in events[1:]]
+        ("ADDED", "a"), ("ADDED", ROOT_CA), ("ADDED", "b"), ("MODIFIED", "b"), ("DELETED", "a")]
+    rvs = [int(e["object"]["metadata"]["resourceVersion"]) for e in events[2:]]
     assert rvs == sorted(rvs)
 
 
@@ -62,9 +62,9 @@ def test_bookmarks_and_initial_events_end(api, kubesim):
     api("POST", CMS, cm("a"))
     events = watch_events(kubesim.url, f"{CMS}?watch=true&allowWatchBookmarks=true&sendInitialEvents=true"
                                        "&resourceVersionMatch=NotOlderThan&timeoutSeconds=0.2")
-    assert events[0]["type"] == "ADDED"
-    assert events[1]["type"] == "BOOKMARK"
-    assert events[1]["object"]["metadata"]["annotations"] == {"k8s.io/initial-events-end": "true"}
+    assert [(e["type"], e["object"]["metadata"]["name"]) for e in events[:2]] == [("ADDED", "a"), ("ADDED", ROOT_CA)]
+    assert events[2]["type"] == "BOOKMARK"
+    assert events[2]["object"]["metadata"]["annotations"] == {"k8s.io/initial-events-end": "true"}
 
 
 def test_selector_transitions(api, kubesim):
@@ -88,7 +88,7 @@ def test_python_client_watch(kubesim):
     v1.create_namespaced_config_map("default", client.V1ConfigMap(metadata=client.V1ObjectMeta(name="x")))
     seen = [(e["type"], e["object"].metadata.name)
             for e in watch.Watch().stream(v1.list_namespaced_config_map, "default", timeout_seconds=1)]
-    assert seen == [("ADDED", "x")]
+    assert seen == [("ADDED", ROOT_CA), ("ADDED", "x")]
 
 
 def test_watch_as_table_for_kubectl_get_watch(api, kubesim):
@@ -105,7 +105,8 @@ def test_watch_as_table_for_kubectl_get_watch(api, kubesim):
 def test_open_watches_end_when_the_server_stops(kubesim_factory):
     sim = kubesim_factory()
     result: list[list[dict]] = []
-    thread = threading.Thread(target=lambda: result.append(watch_events(sim.url, f"{CMS}?watch=true")))
+    empty = "/api/v1/namespaces/default/secrets"  # a fresh cluster has no Secrets in default
+    thread = threading.Thread(target=lambda: result.append(watch_events(sim.url, f"{empty}?watch=true")))
     thread.start()
     time.sleep(0.3)
     sim.sim.stop()
