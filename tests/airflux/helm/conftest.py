@@ -60,7 +60,8 @@ class HelmWorld:
         docs = [
             {"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "HelmRepository",
              "metadata": {"name": "charts", "namespace": "flux-system"},
-             "spec": {"url": self.url, "interval": "10m"}},
+             "spec": {"url": self.url, "interval": "10m",
+                      **({"type": "oci"} if self.url.startswith("oci://") else {})}},
             {"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease",
              "metadata": {"name": name, "namespace": "shop"},
              "spec": {"interval": "5m", "timeout": "20s", "chart": {"spec": {

@@ -1,0 +1,46 @@
+"""OCI HelmRepositories: charts pushed by the Helm engine to a local plain-HTTP registry, the newest tag
+matching the range pulled through the engine's registry client and stored once per digest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import helm_python as helm
+from charts import write_chart
+from oci_registry import registry
+
+from airflux.helm import fetch_chart
+from airflux.paths import Layout
+from airflux.specs.helm_types import HelmRepository
+from airflux.specs.types import Meta, Origin
+
+
+def test_oci_chart_newest_matching_tag_is_pulled_once(tmp_path: Path) -> None:
+    layout = Layout(tmp_path / "store")
+    with registry() as host:
+        for version in ("1.0.0", "1.4.0", "2.0.0"):
+            source = write_chart(tmp_path / "src" / version, version=version)
+            archive = helm.package(source, destination=tmp_path / "pkg", version=version)
+            helm.push(archive, f"oci://{host}/charts", plain_http=True)
+        repo = HelmRepository(meta=Meta(name="oci", namespace="flux-system"), origin=Origin(Path("x"), 0),
+                              url=f"oci://{host}/charts", type="oci")
+        first = fetch_chart(repo, chart="shop", version="~1.0 || ^1.2", layout=layout)
+        again = fetch_chart(repo, chart="shop", version="1.x", layout=layout)
+    assert first.chart.version == "1.4.0" and first.downloaded
+    assert again.path == first.path and not again.downloaded
+    with helm.Chart.load(first.path) as chart:
+        assert chart.version == "1.4.0"
+
+
+def test_oci_release_deploys_like_an_http_one(tmp_path: Path, world: Any, kubesim: Any) -> None:
+    with registry() as host:
+        source = write_chart(tmp_path / "src", version="3.1.0")
+        helm.push(helm.package(source, destination=tmp_path / "pkg", version="3.1.0"), f"oci://{host}/charts",
+                  plain_http=True)
+        world.url = f"oci://{host}/charts"
+        release, repo = world.definitions(version=">=3.0.0")
+        assert repo.is_oci
+        summary = world.deploy(release, repo)
+    assert summary.revision == 1
+    assert kubesim.get("apps/v1", "Deployment", "shop", "shop")["metadata"]["labels"]["helm.sh/chart"] == "shop-3.1.0"
