@@ -135,7 +135,6 @@ def _notes(event: Event, alert: Alert | None) -> list[str]:
 
 def render(event: Event, *, alert: Alert | None = None, secrets: tuple[str, ...] = ()) -> Message:
     """The Block Kit message for ``event`` as ``alert`` wants it, with ``secrets`` masked."""
-    title = f"{_ICONS[event.outcome]} {headline(event)}"
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=headline(event)[:150], emoji=True))]
     fields = [_revision_field(event), f"*Duration*\n{_duration(event)}"]
     if event.commit and (event.commit.subject or event.commit.author):
@@ -145,8 +144,7 @@ def render(event: Event, *, alert: Alert | None = None, secrets: tuple[str, ...]
     fields.append(f"*Changes*\n{counts_text(event.counts)}")
     if event.health:
         fields.append(f"*Health*\n{escape(event.health)}")
-    blocks.append(SectionBlock(text=MarkdownTextObject(text=f"{_ICONS[event.outcome]} *{escape(event.message)}*"[:3000]),
-                               fields=[MarkdownTextObject(text=f[:2000]) for f in fields]))
+    blocks.append(SectionBlock(fields=[MarkdownTextObject(text=f[:2000]) for f in fields]))
     if event.failure is not None:
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_failure(event)[:3000])))
     names = _names(event)
@@ -157,7 +155,7 @@ def render(event: Event, *, alert: Alert | None = None, secrets: tuple[str, ...]
     links = [f"<{event.run_url}|View run {escape(event.run_id)} in Airflow>" if event.run_url
              else f"Run `{escape(event.run_id)}`", f"DAG `{escape(event.app.dag_id)}`"]
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=n[:3000]) for n in [*notes, " · ".join(links)]]))
-    text = f"{title}: {event.message}"
+    text = f"{_ICONS[event.outcome]} {event.message}"
     if event.reminder_of:
         text += f" (reminder; first reported {event.reminder_of})"
     if event.run_url:

@@ -25,7 +25,8 @@ def test_change_set_is_one_message_with_revision_counts_names_duration_and_run_l
 
     assert [d.delivered for d in result.deliveries] == [True]
     (body,) = setup.bodies()
-    assert body["text"].startswith(":white_check_mark: Kustomization flux-system/shop applied")
+    assert body["text"] == (":white_check_mark: Kustomization/flux-system/shop applied at " + REVISION
+                            + ": 2 created, 1 configured http://airflow.example/dags/ks.flux-system.shop/runs/run-1")
     header = body["blocks"][0]
     assert header["type"] == "header" and header["text"]["text"] == "Kustomization flux-system/shop applied"
     text = _texts(body)
