@@ -141,7 +141,10 @@ def render(event: Event, *, alert: Alert | None = None, secrets: tuple[str, ...]
         subject = escape(event.commit.subject[:200]) or "(no subject)"
         by = f" — {escape(event.commit.author)}" if event.commit.author else ""
         fields.append(f"*Commit*\n{subject}{by}")
-    fields.append(f"*Changes*\n{counts_text(event.counts)}")
+    if event.failure is None:
+        fields.append(f"*Changes*\n{counts_text(event.counts)}")
+    elif any(event.counts.get(a, 0) for a in CHANGED):
+        fields.append(f"*Planned, not applied*\n{counts_text(event.counts)}")  # the diff of a run that failed
     if event.health:
         fields.append(f"*Health*\n{escape(event.health)}")
     blocks.append(SectionBlock(fields=[MarkdownTextObject(text=f[:2000]) for f in fields]))
