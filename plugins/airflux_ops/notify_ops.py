@@ -66,10 +66,16 @@ def slack_secret(secret_ref: str) -> str | None:
     return None
 
 
+def app_kind(app: Any) -> str:
+    """The Flux kind of the app: a HelmRelease reaches the operators as the engine's Kustomization-shaped
+    app (``engine_app``), so its ``hr.`` DAG id is what tells them apart."""
+    return "HelmRelease" if app.dag_id.startswith("hr.") else str(app.kind)
+
+
 def app_ref(app: Any) -> AppRef:
     from airflux.notify import AppRef
 
-    return AppRef(kind=app.kind, namespace=app.meta.namespace, name=app.meta.name, dag_id=app.dag_id,
+    return AppRef(kind=app_kind(app), namespace=app.meta.namespace, name=app.meta.name, dag_id=app.dag_id,
                   labels=app.meta.labels)
 
 
