@@ -16,8 +16,8 @@ from airflow.sdk import DAG, BaseOperator
 from airflux.specs import AppSet
 from airflux.specs.describe import public_url
 from airflux.specs.durations import format_duration
-from airflux.specs.helm_types import HelmRelease, HelmRepository
-from airflux.specs.types import GitRepository, Kustomization
+from airflux.specs.helm_types import HelmRelease, HelmRepository, engine_app
+from airflux.specs.types import GitRepository
 from airflux_ops.helm_ops import FetchChartOperator, HelmApplyOperator, HelmNotifyOperator, HelmRenderOperator
 from airflux_ops.reconcile_ops import DiffOperator
 
@@ -30,20 +30,14 @@ class HelmStep:
     make: Callable[[str, HelmRelease, Source], BaseOperator]
 
 
-def _engine_app(release: HelmRelease) -> Kustomization:
-    from airflux.helm.release import engine_app  # imports the engine (kubernetes): only when building a DAG
-
-    return engine_app(release)
-
-
 HELM_STEPS: list[HelmStep] = [
     HelmStep("fetch_source", lambda t, r, s: FetchChartOperator(task_id=t, release=r, source=s)),
     HelmStep("render", lambda t, r, s: HelmRenderOperator(task_id=t, release=r)),
-    HelmStep("diff", lambda t, r, s: DiffOperator(task_id=t, app=_engine_app(r))),
+    HelmStep("diff", lambda t, r, s: DiffOperator(task_id=t, app=engine_app(r))),
     # pre hooks, apply, health (spec.timeout), post hooks: each bounded by spec.timeout.
     HelmStep("apply", lambda t, r, s: HelmApplyOperator(task_id=t, release=r,
                                                         execution_timeout=r.timeout * 4 + timedelta(seconds=60))),
-    HelmStep("notify", lambda t, r, s: HelmNotifyOperator(task_id=t, app=_engine_app(r)).as_teardown()),
+    HelmStep("notify", lambda t, r, s: HelmNotifyOperator(task_id=t, app=engine_app(r)).as_teardown()),
 ]
 
 

@@ -16,7 +16,7 @@ from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from airflux.paths import Layout
 from airflux.specs.describe import suspended_note
-from airflux.specs.helm_types import HelmRelease, HelmRepository
+from airflux.specs.helm_types import HelmRelease, HelmRepository, engine_app
 from airflux.specs.types import GitRepository
 from airflux_ops.operators import REVISION_FROM_CONF, engine_errors
 from airflux_ops.reconcile_ops import NotifyOperator, forced
@@ -24,8 +24,6 @@ from airflux_ops.reconcile_ops import NotifyOperator, forced
 
 def _skip_if_suspended(release: HelmRelease) -> None:
     if release.suspend:
-        from airflux.helm import engine_app
-
         raise AirflowSkipException(suspended_note(engine_app(release)))
 
 
@@ -150,7 +148,7 @@ class HelmApplyOperator(BaseOperator):
         self.diff_task_id = diff_task_id
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflux.helm import apply_release, engine_app
+        from airflux.helm import apply_release
         from airflux.helm.render import HelmRender
         from airflux.reconcile import diff_app, run_dir
         from airflux_ops.connections import kube_client

@@ -1,7 +1,7 @@
 """Install or upgrade a rendered HelmRelease through the same engine as Kustomizations.
 
-``engine_app`` gives the reconcile engine (diff, staged SSA, inventory, prune, health) the app it
-expects: prune on, wait for every object (helm-controller waits by default), ``spec.timeout``. A
+``engine_app`` (in ``specs.helm_types``, light enough for DAG parsing) gives the reconcile engine
+(diff, staged SSA, inventory, prune, health) the app it expects: prune on, wait for every object (helm-controller waits by default), ``spec.timeout``. A
 new revision runs ``pre-install``/``pre-upgrade`` hooks before apply and ``post-*`` hooks (and test
 hooks with ``test.enable``) once the set is healthy, then is recorded in the release history. When an
 upgrade fails and ``upgrade.remediation.retries`` > 0, the last healthy release's stored set is
@@ -25,27 +25,10 @@ from airflux.ownership import PRUNE_ANNOTATION, with_owner_label
 from airflux.paths import Layout
 from airflux.prune import PruneOptions, prune
 from airflux.reconcile import ApplySummary, apply_app, diff_app
-from airflux.specs.helm_types import HelmRelease
-from airflux.specs.types import Kustomization, Meta
+from airflux.specs.helm_types import HelmRelease, engine_app
+from airflux.specs.types import Kustomization
 
 log = logging.getLogger(__name__)
-
-
-class _ReleaseApp(Kustomization):
-    """A HelmRelease as the reconcile engine sees it; only the DAG id differs from a Kustomization's."""
-
-    @property
-    def dag_id(self) -> str:
-        return f"hr.{self.meta.namespace}.{self.meta.name}"
-
-
-def engine_app(release: HelmRelease) -> Kustomization:
-    return _ReleaseApp(
-        meta=Meta(name=release.meta.name, namespace=release.meta.namespace, labels=release.meta.labels,
-                  annotations=release.meta.annotations),
-        origin=release.origin, source_ref=release.chart.source_ref, interval=release.interval,
-        timeout=release.timeout, prune=True, wait=True, suspend=release.suspend,
-    )
 
 
 class ReleaseFailed(AirfluxError):

@@ -3,7 +3,7 @@
 Kept beside ``types.py`` (same conventions: snake_case of Flux's fields, durations as ``timedelta``,
 an ``Origin`` for errors) so the Kustomization types stay small. A HelmRelease also answers the
 handful of attributes the reconcile engine reads from an app (``dag_id``, ``prune``, ``wait``, ...)
-through ``engine_app()`` in ``airflux.helm``.
+through ``engine_app()`` below (kept here, away from the engine imports, so DAG parsing stays cheap).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from airflux.specs.types import CrossRef, Image, Meta, Origin, Patch
+from airflux.specs.types import CrossRef, Image, Kustomization, Meta, Origin, Patch
 
 
 @dataclass(frozen=True)
@@ -94,3 +94,21 @@ class HelmRelease:
     @property
     def ident(self) -> str:
         return f"HelmRelease/{self.meta.namespace}/{self.meta.name}"
+
+
+class _ReleaseApp(Kustomization):
+    """A HelmRelease as the reconcile engine sees it; only the DAG id differs from a Kustomization's."""
+
+    @property
+    def dag_id(self) -> str:
+        return f"hr.{self.meta.namespace}.{self.meta.name}"
+
+
+def engine_app(release: HelmRelease) -> Kustomization:
+    """The release as the reconcile engine takes an app: prune on, wait for everything, ``spec.timeout``."""
+    return _ReleaseApp(
+        meta=Meta(name=release.meta.name, namespace=release.meta.namespace, labels=release.meta.labels,
+                  annotations=release.meta.annotations),
+        origin=release.origin, source_ref=release.chart.source_ref, interval=release.interval,
+        timeout=release.timeout, prune=True, wait=True, suspend=release.suspend,
+    )
