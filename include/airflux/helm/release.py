@@ -1,8 +1,8 @@
 """Install or upgrade a rendered HelmRelease through the same engine as Kustomizations.
 
 ``engine_app`` (in ``specs.helm_types``, light enough for DAG parsing) gives the reconcile engine
-(diff, staged SSA, inventory, prune, health) the app it expects: prune on, wait for every object (helm-controller waits by default), ``spec.timeout``. A
-new revision runs ``pre-install``/``pre-upgrade`` hooks before apply and ``post-*`` hooks (and test
+(diff, staged SSA, inventory, prune, health) the app it expects: prune on, wait for every object
+(helm-controller waits by default), ``spec.timeout``. A new revision runs ``pre-install``/``pre-upgrade`` hooks before apply and ``post-*`` hooks (and test
 hooks with ``test.enable``) once the set is healthy, then is recorded in the release history. When an
 upgrade fails and ``upgrade.remediation.retries`` > 0, the last healthy release's stored set is
 re-applied (``rollback``) or the release's objects are removed (``uninstall``), and the run fails.
