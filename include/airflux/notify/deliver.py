@@ -138,8 +138,6 @@ def _post_webhook(provider: Provider, payload: dict[str, Any], secret: str | Non
     url = webhook_url(provider, secret)
     if not url:
         return "no webhook URL: set spec.address or put the URL in the secretRef connection's password"
-    if provider.channel:
-        payload["channel"] = provider.channel
     client = WebhookClient(url=url, timeout=timeout, retry_handlers=retry_handlers(options))
     response = client.send_dict(payload)
     if response.status_code != 200:

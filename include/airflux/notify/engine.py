@@ -102,7 +102,8 @@ def _one_alert(facts: RunFacts, alert: Alert, base: Event | None, memory: AppMem
         return memory.with_alert(alert.ident, replace(seen, repeats=seen.repeats + 1, last_run_id=facts.run_id))
     if event is None or not alert_wants(alert, event):
         if event is not None:
-            held.append(f"{alert.ident}: filtered out (severity {alert.event_severity} or inclusion/exclusion list)")
+            held.append(f"{alert.ident}: suspended" if alert.suspend else
+                        f"{alert.ident}: not selected (eventSeverity {alert.event_severity} or inclusion/exclusion list)")
         return memory.with_alert(alert.ident, replace(seen, last_run_id=facts.run_id)) if event else memory
     provider = providers.get(f"{alert.meta.namespace}/{alert.provider_ref}")
     if provider is None or provider.suspend:
