@@ -34,14 +34,42 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_PLACEHOLDER = "__airflux_target_path_value__"
+
+
+def _typed(value: str) -> Any:
+    """The value as ``--set`` types it (numbers, booleans, null); quoted or comma-holding values stay strings."""
+    import helm_python as helm
+
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    try:
+        parsed = helm.parse_set_string(f"{_PLACEHOLDER}={value}")
+    except helm.HelmError:
+        return value
+    return parsed.get(_PLACEHOLDER, value) if list(parsed) == [_PLACEHOLDER] else value
+
+
+def _replace(tree: Any, value: Any) -> Any:
+    if tree == _PLACEHOLDER:
+        return value
+    if isinstance(tree, dict):
+        return {k: _replace(v, value) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [_replace(v, value) for v in tree]
+    return tree
+
+
 def _at_path(path: str, value: str) -> dict[str, Any]:
+    """``{path: value}`` as nested values; the path in ``--set`` syntax (``a.b``, ``list[0]``, ``a\\.b``)."""
     import helm_python as helm
 
     try:
-        parsed: dict[str, Any] = helm.parse_set_string(f"{path}={value}")
+        shape: dict[str, Any] = helm.parse_set_string(f"{path}={_PLACEHOLDER}")
     except helm.HelmError as e:
         raise RenderError(f"targetPath {path!r} is not a valid --set path", retryable=False) from e
-    return parsed
+    replaced: dict[str, Any] = _replace(shape, _typed(value))
+    return replaced
 
 
 def compose_values(release: HelmRelease, *, read: ValuesReader | None) -> dict[str, Any]:
