@@ -24,7 +24,9 @@ from airflux.helm.manifests import (
     IsNamespaced,
     crd_docs,
     default_is_namespaced,
+    mark,
     namespace_doc,
+    settle,
     split,
 )
 from airflux.helm.values import ValuesReader, compose_values, merge, values_digest
@@ -173,10 +175,12 @@ def render_release(
         if release.post_renderers:
             docs = post_render(docs, release.post_renderers, scratch=layout.root / "tmp",
                                timeout=release.timeout.total_seconds())
+        mark(docs, name=release.meta.name, namespace=release.meta.namespace)
         policy = release.install_crds if facts.is_install else release.upgrade_crds
         docs = crd_docs(crds, policy=policy) + docs
         if release.create_namespace:
             docs = [namespace_doc(release.target_namespace), *docs]
+        settle(docs)
         refs = objects.validate(docs, source=f"chart {meta.get('name')} {meta.get('version')}")
         result = cache.store(layout, cache_key, objects.dump(docs), refs)
         hooks_path = layout.renders / f"{cache_key}.hooks.yaml"

@@ -101,6 +101,18 @@ spec:
 {{- end }}
 '''
 
+LEGACY = '''{{- if .Values.legacy.enabled }}
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ include "shop.fullname" . }}-legacy
+  annotations:
+    helm.sh/resource-policy: keep
+data:
+  note: kept by Helm when it leaves the chart
+{{- end }}
+'''
+
 WIDGET = '''apiVersion: example.com/v1
 kind: Widget
 metadata:
@@ -188,6 +200,7 @@ def values(**extra: Any) -> dict[str, Any]:
         "deploymentAnnotations": {},
         "cache": {"maxMemory": "64mb"},
         "global": {"env": "test"},
+        "legacy": {"enabled": True},
     }
     base.update(extra)
     return base
@@ -209,7 +222,8 @@ def write_chart(root: Path, *, version: str = "1.0.0", app_version: str = "2.0.0
     (chart / "values.schema.json").write_text(SCHEMA)
     (chart / "crds" / "widgets.yaml").write_text(CRD)
     templates = {"_helpers.tpl": HELPERS, "deployment.yaml": DEPLOYMENT, "configmap.yaml": CONFIGMAP,
-                 "secret.yaml": SECRET, "service.yaml": SERVICE, "widget.yaml": WIDGET, "tests/test-pod.yaml": TEST_POD,
+                 "secret.yaml": SECRET, "service.yaml": SERVICE, "widget.yaml": WIDGET, "legacy.yaml": LEGACY,
+                 "tests/test-pod.yaml": TEST_POD,
                  "NOTES.txt": "Visit {{ include \"shop.fullname\" . }} on port {{ .Values.service.port }}\n"}
     if hooks:
         templates["hook-migrate.yaml"] = HOOK_JOB.format(name="migrate", events="pre-install,pre-upgrade",

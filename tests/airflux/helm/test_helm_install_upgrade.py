@@ -25,6 +25,8 @@ def test_install_creates_the_chart_objects_subchart_and_crd_and_records_revision
     deploy = kubesim.get("apps/v1", "Deployment", "shop", "shop")
     assert deploy is not None
     assert deploy["metadata"]["labels"][OWNER_LABEL] == "hr.shop.shop"
+    assert deploy["metadata"]["labels"]["helm.toolkit.fluxcd.io/name"] == "shop"  # Flux's origin labels
+    assert deploy["metadata"]["labels"]["helm.toolkit.fluxcd.io/namespace"] == "shop"
     container = deploy["spec"]["template"]["spec"]["containers"][0]
     assert container["image"] == "ghcr.io/example/shop:2.0.0"
     assert {"name": "LOG_LEVEL", "value": "info"} in container["env"]
@@ -52,7 +54,8 @@ def test_upgrade_with_changed_values_is_revision_2_and_a_rerun_changes_nothing(w
     release, repo = world.definitions()
     world.deploy(release, repo)
     changed, repo = world.definitions(spec={"values": {"replicaCount": 2, "env": {"mode": "api"},
-                                                       "service": {"enabled": False}}})
+                                                       "service": {"enabled": False},
+                                                       "legacy": {"enabled": False}}})
     summary = world.deploy(changed, repo)
 
     assert summary.revision == 2 and summary.upgraded
@@ -64,6 +67,8 @@ def test_upgrade_with_changed_values_is_revision_2_and_a_rerun_changes_nothing(w
     assert _cm(kubesim, "shop-config")["hasWidgets"] == "true"  # .Capabilities from the target cluster
     assert kubesim.get("v1", "Service", "shop", "shop") is None  # left the render: pruned
     assert summary.applied.counts["deleted"] == 1
+    assert kubesim.get("v1", "ConfigMap", "shop-legacy", "shop") is not None  # helm.sh/resource-policy: keep
+    assert any("shop-legacy" in kept for kept in summary.applied.kept)
     again = world.deploy(changed, repo)
     assert again.revision == 2 and not again.upgraded
     assert again.applied.counts.get("created", 0) == again.applied.counts.get("configured", 0) == 0
