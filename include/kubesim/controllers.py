@@ -6,7 +6,7 @@ kubelet or controller-manager, so :func:`reconcile` computes that status from th
 time its current generation was written. The core calls it after writes and again after the
 returned delay, and stores a non-None result through the ``/status`` path.
 
-Per-object annotations (documented in docs/kubesim_behaviour.md):
+Per-object annotations (documented in docs/kubesim.md, "Validation, defaults and controllers"):
 
 ``kubesim.io/ready-after: 3s``
     How long after the write the rollout becomes ready / the Job completes / the Pod runs / the

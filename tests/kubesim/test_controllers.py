@@ -98,7 +98,7 @@ def test_failing_deployment_reports_progress_deadline_exceeded() -> None:
 
 
 def test_fail_after_and_fail_message_annotations() -> None:
-    """kubesim annotations (docs/kubesim_behaviour.md): kubesim.io/fail-after reports the failure
+    """kubesim annotations (docs/kubesim.md): kubesim.io/fail-after reports the failure
     earlier than the deadline and kubesim.io/fail-message says why."""
     obj = deployment(annotations={"kubesim.io/fail": "true", "kubesim.io/fail-after": "2s",
                                   "kubesim.io/fail-message": "image nginx:bogus not found"})
