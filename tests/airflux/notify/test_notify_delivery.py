@@ -58,8 +58,8 @@ def test_slack_unreachable_is_recorded_as_not_delivered_and_retried_next_run(set
     assert result.to_dict()["delivered"] is False
     assert "planted-webhook-secret" not in delivery.error and BOT_TOKEN not in delivery.error
     # not recorded as told: once Slack is back, the next run reports the error instead of holding it
-    setup.__init__(setup.recorder, setup.store, setup.clock, setup.mode)  # type: ignore[misc]
-    again = setup.run(facts("run-2", failure=FAILURE))
+    back = Setup(setup.recorder, setup.store, setup.clock, setup.mode)  # same state store, Slack reachable
+    again = back.run(facts("run-2", failure=FAILURE))
     assert [d.delivered for d in again.deliveries] == [True]
 
 
