@@ -19,6 +19,7 @@ from airflux.specs.durations import format_duration
 from airflux.specs.helm_types import HelmRelease, HelmRepository, engine_app
 from airflux.specs.types import GitRepository
 from airflux_ops.helm_ops import FetchChartOperator, HelmApplyOperator, HelmNotifyOperator, HelmRenderOperator
+from airflux_ops.notify_ops import AirfluxRunNotifier
 from airflux_ops.reconcile_ops import DiffOperator
 
 Source = HelmRepository | GitRepository
@@ -66,6 +67,8 @@ def release_dag(release: HelmRelease, source: Source, *, start_date: object) -> 
         is_paused_upon_creation=release.suspend,
         tags=["airflux", "helmrelease", f"namespace:{release.meta.namespace}", f"source:{source.meta.name}",
               *(["suspended"] if release.suspend else [])],
+        # Airflow's own failures (retries exhausted, run timed out) reach the release's Slack Alerts too.
+        on_failure_callback=AirfluxRunNotifier(app=engine_app(release)),
         default_args={"owner": "airflux", "retries": 0, "execution_timeout": release.timeout + timedelta(minutes=1)},
     ) as dag:
         previous: BaseOperator | None = None
