@@ -65,9 +65,13 @@ def scrub(value: Any, secrets: tuple[str, ...]) -> Any:
 
 def short_revision(revision: str) -> str:
     """``main@sha1:0123456789…`` → ``main@0123456``."""
-    ref, _, sha = revision.rpartition("@")
-    sha = sha.removeprefix("sha1:")[:7] if sha else revision.removeprefix("sha1:")[:7]
-    return f"{ref}@{sha}" if ref else sha or "unknown"
+    if not revision:
+        return "unknown"
+    ref, at, sha = revision.rpartition("@")
+    if not at and not revision.startswith("sha1:"):
+        return revision  # not a git revision (a Helm release revision, a chart version)
+    short = sha.removeprefix("sha1:")[:7]
+    return f"{ref}@{short}" if ref else short
 
 
 def _duration(event: Event) -> str:
