@@ -7,15 +7,20 @@ password, else its extra ``token``. The asset event goes through Airflow's own `
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from airflux.specs import apps_dir_from_env, load_apps
 from airflux.specs.receiver import Receiver
 from airflux.specs.types import CrossRef
 from airflux_triggers.repository import connection_ids
 from airflux_triggers.scheduling import asset_name
 
+# The same default as dags/airflux_apps.py: the apps/ directory of this checkout.
+DEFAULT_APPS_DIR = Path(__file__).resolve().parents[2] / "apps"
+
 
 def receivers() -> tuple[Receiver, ...]:
-    return load_apps(apps_dir_from_env()).receivers
+    return load_apps(apps_dir_from_env(default=DEFAULT_APPS_DIR)).receivers
 
 
 def token_of(secret_ref: str) -> str | None:

@@ -92,6 +92,7 @@ class Standalone:
         }
         self.proc: subprocess.Popen[bytes] | None = None
         self.token = ""
+        self.password = ""
 
     def start(self, *, timeout: float = 150) -> None:
         out = open(self.log, "ab")  # noqa: SIM115 - kept open for the child's lifetime
@@ -101,8 +102,13 @@ class Standalone:
         self.gate.rmdir()
         self.gate.symlink_to(self.apps, target_is_directory=True)
         pw_file = Path(self.env["AIRFLOW_HOME"]) / "simple_auth_manager_passwords.json.generated"
-        password = self.wait(lambda: json.loads(pw_file.read_text()).get("admin"), 60, "the admin password")
-        self.token = self.http("POST", "/auth/token", {"username": "admin", "password": password})["access_token"]
+        self.password = self.wait(lambda: json.loads(pw_file.read_text()).get("admin"), 60, "the admin password")
+        self.start_session()
+
+    def start_session(self) -> None:
+        """A JWT for the REST API, as a user gets from ``POST /auth/token``."""
+        self.token = ""
+        self.token = self.http("POST", "/auth/token", {"username": "admin", "password": self.password})["access_token"]
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -1,10 +1,15 @@
 """End to end on a real ``airflow standalone`` started by the test: a commit pushed to a local
 repository reaches the kubesim cluster through the git watcher (asset event → DAG run → apply),
-without any manual trigger, and the run pins exactly the pushed commit."""
+without any manual trigger, and the run pins exactly the pushed commit; a signed call to the
+plugin's webhook route records an asset event for the Receiver's GitRepository, a badly signed one
+is refused."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
+import urllib.error
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +19,7 @@ from standalone import Remote, Standalone
 pytestmark = [pytest.mark.slow, pytest.mark.airflow]
 
 DAG_ID = "ks.demo.web"
+HOOK_TOKEN = "e2e-hook-token"
 
 
 def config_map(color: str) -> dict[str, str]:
@@ -40,6 +46,15 @@ spec:
   prune: true
   path: ./deploy
   sourceRef: {{kind: GitRepository, name: web}}
+---
+apiVersion: notification.toolkit.fluxcd.io/v1
+kind: Receiver
+metadata: {{name: push, namespace: demo}}
+spec:
+  type: github
+  events: [push]
+  secretRef: {{name: e2e-hook-token}}
+  resources: [{{kind: GitRepository, name: web}}]
 """
 
 
@@ -54,7 +69,9 @@ def test_pushed_commit_is_applied_by_the_watcher(tmp_path: Path, kubesim: Any) -
     apps = tmp_path / "apps"
     apps.mkdir()
     (apps / "web.yaml").write_text(apps_yaml(remote.url))
-    stack = Standalone(tmp_path / "stack", apps=apps, kubeconfig=kubesim.kubeconfig, poll_seconds=1)
+    token_conn = {"AIRFLOW_CONN_E2E_HOOK_TOKEN": f'{{"conn_type": "generic", "password": "{HOOK_TOKEN}"}}'}
+    stack = Standalone(tmp_path / "stack", apps=apps, kubeconfig=kubesim.kubeconfig, poll_seconds=1,
+                       extra_env=token_conn)
     try:
         stack.start()
         # The first run comes from the interval schedule (new DAG, unpaused on creation).
@@ -73,5 +90,20 @@ def test_pushed_commit_is_applied_by_the_watcher(tmp_path: Path, kubesim: Any) -
                                        and r["state"] == "success"), None), 60, "the triggered run to finish")
         assert stack.xcom(DAG_ID, run["dag_run_id"], "fetch_source")["commit"] == green
         print(f"push → applied in {latency:.1f} s")
+
+        hook = "/airflux/hook/" + hashlib.sha256(f"{HOOK_TOKEN}pushdemo".encode()).hexdigest()
+        body = b'{"ref": "refs/heads/main"}'
+        signature = "sha256=" + hmac.new(HOOK_TOKEN.encode(), body, hashlib.sha256).hexdigest()
+        stack.token = ""  # the hook needs no Airflow login
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            stack.http("POST", hook, raw=body, headers={"X-Hub-Signature-256": "sha256=" + "0" * 64,
+                                                        "X-GitHub-Event": "push"})
+        assert refused.value.code == 403
+        answer = stack.http("POST", hook, raw=body, headers={"X-Hub-Signature-256": signature,
+                                                             "X-GitHub-Event": "push"})
+        assert answer["reconciling"] == ["GitRepository/demo/web"]
+        stack.start_session()
+        events = stack.http("GET", "/api/v2/assets/events?order_by=-timestamp&limit=5")["asset_events"]
+        assert any((e.get("extra") or {}).get("receiver") == "Receiver/demo/push" for e in events), events
     finally:
         stack.stop()
