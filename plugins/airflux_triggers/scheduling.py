@@ -21,11 +21,11 @@ from typing import Any
 
 from airflow.sdk import Asset, AssetOrTimeSchedule, AssetWatcher, BaseOperator, DeltaTriggerTimetable
 
+from airflux.specs.annotations import TRIGGER_ANNOTATION, trigger_style_of
 from airflux.specs.types import GitRepository, Kustomization
 from airflux_triggers.git_watcher import GitRevisionTrigger
 from airflux_triggers.repository import repository_kwargs
 
-TRIGGER_ANNOTATION = "airflux.io/trigger"
 ASSET_GROUP = "airflux-source"
 
 
@@ -35,14 +35,13 @@ class TriggerStyle(enum.StrEnum):
 
 
 def trigger_style(app: Kustomization) -> TriggerStyle:
-    """The style the app's ``airflux.io/trigger`` annotation asks for; ValueError naming it if unknown."""
-    value = app.meta.annotation(TRIGGER_ANNOTATION) or TriggerStyle.WATCHER.value
+    """The style the app's ``airflux.io/trigger`` annotation asks for (the loader rejected unknown values;
+    ValueError naming the field if an app built elsewhere carries one)."""
     try:
-        return TriggerStyle(value.strip().lower())
-    except ValueError:
-        choices = ", ".join(style.value for style in TriggerStyle)
+        return TriggerStyle(trigger_style_of(app))
+    except ValueError as exc:
         raise ValueError(f"Kustomization/{app.meta.namespace}/{app.meta.name}: metadata.annotations"
-                         f"[{TRIGGER_ANNOTATION}]: {value!r} is not one of {choices}") from None
+                         f"[{TRIGGER_ANNOTATION}]: {exc}") from None
 
 
 def asset_name(namespace: str, name: str) -> str:

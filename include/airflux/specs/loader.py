@@ -235,6 +235,15 @@ class _Collector:
                 self._error(receiver.origin.file, receiver.origin.doc, receiver.ident, field_path, message)
                 self.receivers.pop(key, None)
 
+    def _check_annotations(self) -> None:
+        from airflux.specs.annotations import annotation_problems
+
+        for key, app in list(self.apps.items()):
+            for field_path, message in annotation_problems(app):
+                self._error(app.origin.file, app.origin.doc, f"Kustomization/{app.meta.namespace}/{app.meta.name}",
+                            field_path, message)
+                self.apps.pop(key, None)
+
     def _check_depends_on(self) -> None:
         from airflux.deps.graph import dependency_problems
 
@@ -247,6 +256,7 @@ class _Collector:
 
     def result(self, root: Path, files: list[Path]) -> AppSet:
         self._check_sources()
+        self._check_annotations()
         self._check_depends_on()
         self._check_receivers()
         self._check_chart_sources()

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from textwrap import dedent
 
-import pytest
 from airflow.sdk import AssetOrTimeSchedule
 from airflow.sdk.execution_time.comms import AssetEventDagRunReferenceResult
 from airflow.sdk.execution_time.context import TriggeringAssetEventsAccessor
@@ -74,14 +73,16 @@ def test_suspended_app_has_no_schedule_and_sensor_app_runs_continuously(tmp_path
     assert type(dags["ks.apps.waits"].timetable).__name__ == "ContinuousTimetable"
 
 
-def test_unknown_trigger_annotation_names_the_annotation(tmp_path: Path) -> None:
-    (tmp_path / "apps.yaml").write_text(REPO + app("web", annotations=", annotations: {airflux.io/trigger: push}"))
-    (only,) = load_apps(tmp_path).kustomizations
-    with pytest.raises(ValueError, match=r"Kustomization/apps/web: metadata.annotations\[airflux.io/trigger\]"):
-        trigger_style(only)
-    (tmp_path / "apps.yaml").write_text(REPO + app("web"))
-    (only,) = load_apps(tmp_path).kustomizations
-    assert trigger_style(only) is TriggerStyle.WATCHER
+def test_unknown_trigger_annotation_is_a_definition_error_of_that_app_only(tmp_path: Path) -> None:
+    (tmp_path / "apps.yaml").write_text(REPO + app("web", annotations=", annotations: {airflux.io/trigger: push}")
+                                        + app("api"))
+    apps = load_apps(tmp_path)
+    (error,) = apps.errors
+    assert (error.obj, error.field) == ("Kustomization/apps/web", "metadata.annotations[airflux.io/trigger]")
+    assert "'push' is not one of watcher, sensor" in error.message
+    assert list(app_dags(apps)) == ["ks.apps.api"]
+    (api,) = apps.kustomizations
+    assert trigger_style(api) is TriggerStyle.WATCHER
 
 
 def event(extra: dict, at: int) -> AssetEventDagRunReferenceResult:
