@@ -74,18 +74,18 @@ class FetchSourceOperator(BaseOperator):
         self.revision = revision
 
     def execute(self, context: Context) -> SourceSummary:
-        from airflux.source import fetch_source
         from airflux_ops.connections import git_credentials
-        from airflux_triggers.scheduling import triggering_revision, with_source
+        from airflux_triggers.scheduling import fetch_for_run, with_source
 
         skip_if_suspended(self.app)
         repository = f"GitRepository/{self.source.meta.namespace}/{self.source.meta.name}"
         with engine_errors(context):
             credentials = git_credentials(self.source.secret_ref, repository=repository)
-            artifact = fetch_source(self.source, layout=Layout.from_env(), credentials=credentials,
-                                    revision=self.revision or triggering_revision(
-                                        context.get("triggering_asset_events")),
-                                    refetch=with_source(context))
+            # The conf's revision, else the newest triggering event's (watcher), else the ref's tip.
+            artifact = fetch_for_run(self.source, layout=Layout.from_env(), credentials=credentials,
+                                     conf_revision=self.revision or None,
+                                     events=context.get("triggering_asset_events"),
+                                     refetch=with_source(context), log=self.log)
         summary = source_summary(artifact)
         self.log.info("%s %s at %s (%s)", "Fetched" if artifact.fetched else "Already have", repository,
                       summary["revision"], summary["digest"])

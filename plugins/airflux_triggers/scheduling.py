@@ -107,6 +107,29 @@ def triggering_revision(events: Mapping[Any, Iterable[Any]] | None) -> str | Non
     return _revision_of(getattr(newest, "extra", None)) if newest is not None else None
 
 
+def fetch_for_run(source: GitRepository, *, layout: Any, credentials: Any, conf_revision: str | None,
+                  events: Mapping[Any, Iterable[Any]] | None, refetch: bool, log: Any) -> Any:
+    """``fetch_source`` for one run: the conf's revision, else the triggering event's, else the ref's tip.
+
+    A revision from a triggering event can be gone by the time the run starts (force-pushed away while
+    the run waited): then the run deploys what the ref points to now, with a warning, instead of failing;
+    the push that replaced it has its own event anyway. A revision given in the conf is never replaced.
+    """
+    from airflux.model import SourceError
+    from airflux.source import fetch_source
+
+    event_revision = None if conf_revision else triggering_revision(events)
+    try:
+        return fetch_source(source, layout=layout, credentials=credentials,
+                            revision=conf_revision or event_revision, refetch=refetch)
+    except SourceError as exc:
+        if event_revision is None or exc.retryable:
+            raise
+        log.warning("Revision %s from the triggering event is no longer usable (%s); deploying what the ref "
+                    "points to now", event_revision, exc)
+        return fetch_source(source, layout=layout, credentials=credentials, refetch=refetch)
+
+
 def with_source(context: Mapping[str, Any]) -> bool:
     """``{"with_source": true}`` in a run's conf: export the source again even if it looks unchanged."""
     conf = getattr(context.get("dag_run"), "conf", None) or {}

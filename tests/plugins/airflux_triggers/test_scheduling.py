@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from textwrap import dedent
 
+import pytest
 from airflow.sdk import AssetOrTimeSchedule
 from airflow.sdk.execution_time.comms import AssetEventDagRunReferenceResult
 from airflow.sdk.execution_time.context import TriggeringAssetEventsAccessor
@@ -117,3 +118,32 @@ def test_manual_conf_with_source_asks_for_a_fresh_export() -> None:
     assert with_source({"dag_run": SimpleNamespace(conf={"with_source": "true"})}) is True
     assert with_source({"dag_run": SimpleNamespace(conf={"force": True})}) is False
     assert with_source({"dag_run": SimpleNamespace(conf=None)}) is False
+
+
+def test_event_revision_force_pushed_away_deploys_the_new_tip_but_a_conf_revision_is_kept(tmp_path: Path) -> None:
+    import logging
+    import subprocess
+
+    from trigger_helpers import Upstream
+
+    from airflux.model import SourceError
+    from airflux.paths import Layout
+    from airflux.specs.types import GitRef, GitRepository, Meta, Origin
+    from airflux_triggers.scheduling import fetch_for_run
+
+    upstream = Upstream(tmp_path / "up")
+    base = upstream.commit("base")
+    gone = upstream.commit("pushed, then force-pushed away")
+    subprocess.run(["git", "reset", "-q", "--hard", base], cwd=upstream.path, check=True)
+    tip = upstream.commit("replacement")
+    repo = GitRepository(meta=Meta("shop", "apps"), origin=Origin(Path("x"), 0), url=upstream.url,
+                         ref=GitRef(branch="main"))
+    events = TriggeringAssetEventsAccessor.build([event({"payload": {"revision": f"main@sha1:{gone}"}}, 1)])
+    layout = Layout(tmp_path / "home")
+    log = logging.getLogger("test")
+    art = fetch_for_run(repo, layout=layout, credentials=None, conf_revision=None, events=events, refetch=False,
+                        log=log)
+    assert art.commit == tip
+    with pytest.raises(SourceError, match="not reachable"):
+        fetch_for_run(repo, layout=layout, credentials=None, conf_revision=f"main@sha1:{gone}", events=None,
+                      refetch=False, log=log)
