@@ -141,8 +141,11 @@ def test_process_list_scan_detects_a_visible_secret(http_server, tmp_path):
     import sys
 
     http_server.auth = ("deployer", PASSWORD)
-    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)", PASSWORD])
+    # The child says when it runs, so the scan cannot race its exec (under load it used to).
+    proc = subprocess.Popen([sys.executable, "-c", "import time; print('up', flush=True); time.sleep(5)", PASSWORD],
+                            stdout=subprocess.PIPE, text=True)
     try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "up"
         http_server.scan_process_list()
     finally:
         proc.kill()
