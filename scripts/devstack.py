@@ -59,25 +59,21 @@ def git(*args: str, cwd: Path) -> str:
 
 
 def ensure_demo_repo() -> None:
-    """Create the demo repository, or commit examples/shop into it when the example changed."""
+    """Create the demo repository from examples/shop once; after that it is the user's to push to."""
     work = DEMO_DIR / "work"
-    if not DEMO_REMOTE.exists():
-        DEMO_DIR.mkdir(parents=True, exist_ok=True)
-        git("init", "--bare", "--initial-branch=main", str(DEMO_REMOTE), cwd=DEMO_DIR)
-        shutil.rmtree(work, ignore_errors=True)
-        git("clone", str(DEMO_REMOTE), str(work), cwd=DEMO_DIR)
-        git("checkout", "-B", "main", cwd=work)
-    for child in work.iterdir():
-        if child.name != ".git":
-            shutil.rmtree(child) if child.is_dir() else child.unlink()
+    if DEMO_REMOTE.exists():
+        say(f"demo repository {DEMO_REMOTE} exists (rm -rf {DEMO_DIR} to start it again from examples/shop)")
+        return
+    DEMO_DIR.mkdir(parents=True, exist_ok=True)
+    git("init", "--bare", "--initial-branch=main", str(DEMO_REMOTE), cwd=DEMO_DIR)
+    shutil.rmtree(work, ignore_errors=True)
+    git("clone", str(DEMO_REMOTE), str(work), cwd=DEMO_DIR)
+    git("checkout", "-B", "main", cwd=work)
     shutil.copytree(ROOT / "examples" / "shop", work, dirs_exist_ok=True)
     git("add", "-A", cwd=work)
-    if git("status", "--porcelain", cwd=work).strip():
-        git("commit", "-m", "Demo app from examples/shop", cwd=work)
-        git("push", "origin", "main", cwd=work)
-        say(f"demo repository {DEMO_REMOTE} updated from examples/shop")
-    else:
-        say(f"demo repository {DEMO_REMOTE} is up to date")
+    git("commit", "-m", "Demo app from examples/shop", cwd=work)
+    git("push", "origin", "main", cwd=work)
+    say(f"demo repository {DEMO_REMOTE} created from examples/shop (working copy: {work})")
 
 
 class Stack:
@@ -190,6 +186,8 @@ def airflow_env(port: int, kubeconfig: str | None) -> dict[str, str]:
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "10",
         "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "5",
         "AIRFLUX_APPS_DIR": str(GATED_APPS),
+        # The demo remote is a local file: poll it every 2 s so a push shows up within seconds.
+        "AIRFLOW__AIRFLUX__GIT_POLL_INTERVAL": env.get("AIRFLOW__AIRFLUX__GIT_POLL_INTERVAL", "2"),
         "AIRFLUX_HOME": env.get("AIRFLUX_HOME", str(VAR / "airflux")),
         "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "include"), env.get("PYTHONPATH")])),
@@ -276,6 +274,8 @@ def run_demo(base: str, env: dict[str, str]) -> str:
 
 def main() -> int:
     stack = Stack()
+    # Ctrl-C must stop the stack even when this runs from a shell that ignores SIGINT for background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     t0 = time.monotonic()
     try:
@@ -302,6 +302,8 @@ def main() -> int:
                 "is healthy sends none)")
         if kubeconfig:
             say(f"inspect the cluster: {BIN / 'kubectl'} --kubeconfig {kubeconfig} get all -n shop")
+        say(f"try a push: cd {DEMO_DIR / 'work'} && edit overlays/demo/greeting.yaml && "
+            "git commit -am 'new greeting' && git push  (the git watcher starts a run within seconds)")
         if os.environ.get("AIRFLUX_RUN_ONCE"):
             return 0 if state == "success" else 1
         say("running; press Ctrl-C to stop every process this command started")
