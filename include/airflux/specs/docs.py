@@ -20,8 +20,10 @@ with the id `ks.<namespace>.<name>`.
   other app keeps working. The error names the file, the document (0-based), the object
   (`Kind/namespace/name`) and the field, and shows up as an Airflow import error.
 - Durations use Flux's syntax: a number and a unit `ms`, `s`, `m` or `h`, combined as in `1m30s`.
-- Documents of other Flux kinds (Receiver, image automation, ...) are not supported yet: they are
-  ignored with a message, and do not affect the other apps.
+- Documents of other Flux kinds (image automation, OCIRepository, Bucket, ...) are not supported yet:
+  they are ignored with a message, and do not affect the other apps.
+- Receiver (`notification.toolkit.fluxcd.io/v1`) serves a webhook that starts the listed apps at once.
+  See `docs/triggers.md`.
 - Provider and Alert (`notification.toolkit.fluxcd.io/v1beta3`) send Slack messages about app runs; an
   Alert's `providerRef` must name a Provider in its namespace. See `docs/notifications.md`.
 - A Kustomization's `sourceRef` must name a GitRepository defined under the apps directory.
@@ -33,8 +35,8 @@ with the id `ks.<namespace>.<name>`.
 | DAG setting | from |
 |---|---|
 | id | `ks.<metadata.namespace>.<metadata.name>` |
-| tasks | `fetch_source` → `render` (→ `diff` → `apply` → `notify` as the stages land) |
-| schedule | every `spec.interval`; `max_active_runs=1`, no catch-up |
+| tasks | `fetch_source` → `render` → `diff` → `apply` (prune and health included) → `notify` |
+| schedule | a new revision of its GitRepository (git watcher) OR every `spec.interval`; `max_active_runs=1`, no catch-up (see `docs/triggers.md`) |
 | retries | as many as fit in one interval, `spec.retryInterval` apart (none with the default, the next run retries) |
 | execution timeout | `spec.timeout` for each task |
 | tags | `airflux`, `kustomization`, `namespace:<namespace>`, `source:<GitRepository name>` (+ `suspended`) |
