@@ -1,7 +1,9 @@
 """The DAG of one HelmRelease, ``hr.<namespace>.<name>``: the same five-task chain as a Kustomization
 (``fetch_source → render → diff → apply → notify``), built from ``HELM_STEPS``.
 
-Schedule: every ``spec.interval`` (none when suspended, created paused). Retries: none, the next
+Schedule: the chart's asset (a new version matching the range, or a new commit of a GitRepository
+chart) OR every ``spec.interval`` (none when suspended, created paused); see
+``airflux_triggers.helm_scheduling``. ``spec.dependsOn`` puts ``wait_for_dependencies`` first. Retries: none, the next
 interval is the retry, as under Flux's default. ``apply`` gets hooks plus the health wait.
 """
 
@@ -21,6 +23,8 @@ from airflux.specs.types import GitRepository
 from airflux_ops.helm_ops import FetchChartOperator, HelmApplyOperator, HelmNotifyOperator, HelmRenderOperator
 from airflux_ops.notify_ops import AirfluxRunNotifier
 from airflux_ops.reconcile_ops import DiffOperator
+from airflux_triggers.dependencies import attach_app_asset
+from airflux_triggers.helm_scheduling import release_lead_task, release_schedule
 
 Source = HelmRepository | GitRepository
 
@@ -60,7 +64,7 @@ def release_dag(release: HelmRelease, source: Source, *, start_date: object) -> 
         description=f"{'SUSPENDED - ' if release.suspend else ''}Helm chart {release.chart.chart} "
                     f"({release.chart.version}) as {release.release_name}",
         doc_md=_doc_md(release, source),
-        schedule=None if release.suspend else release.interval,
+        schedule=release_schedule(release, source),
         start_date=start_date,  # type: ignore[arg-type]
         catchup=False,
         max_active_runs=1,
@@ -71,12 +75,13 @@ def release_dag(release: HelmRelease, source: Source, *, start_date: object) -> 
         on_failure_callback=AirfluxRunNotifier(app=engine_app(release)),
         default_args={"owner": "airflux", "retries": 0, "execution_timeout": release.timeout + timedelta(minutes=1)},
     ) as dag:
-        previous: BaseOperator | None = None
+        previous: BaseOperator | None = release_lead_task(release, source)
         for step in HELM_STEPS:
             task = step.make(step.task_id, release, source)
             if previous is not None:
                 previous >> task
             previous = task
+        attach_app_asset(dag, engine_app(release))  # apply's outlet: dependents (spec.dependsOn) see it applied
     return dag
 
 

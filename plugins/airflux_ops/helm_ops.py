@@ -8,6 +8,8 @@ As in ``operators``, engine imports happen inside ``execute`` (the DAG processor
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -37,6 +39,19 @@ def _basic_auth(secret_ref: str | None, *, repository: str) -> Any:
     return BasicAuth(username=creds.username, password=creds.password or "")
 
 
+def _announced_version(context: Context) -> str | None:
+    """The chart version the newest triggering asset event names (a chart watcher's event), if any."""
+    newest: Any = None
+    for events in (context.get("triggering_asset_events") or {}).values():
+        for event in events:
+            if newest is None or event.timestamp >= newest.timestamp:
+                newest = event
+    extra = getattr(newest, "extra", None) or {}
+    payload = extra.get("payload") if isinstance(extra.get("payload"), dict) else extra
+    version = payload.get("version") if isinstance(payload, dict) else None
+    return version if isinstance(version, str) and version else None
+
+
 class FetchChartOperator(BaseOperator):
     """The chart a HelmRelease asks for: the newest matching version from its HelmRepository (stored once
     per digest), or the chart directory of a GitRepository revision."""
@@ -58,9 +73,14 @@ class FetchChartOperator(BaseOperator):
         if isinstance(self.source, GitRepository):
             return self._from_git(context, self.source)
         repository = f"HelmRepository/{self.source.meta.namespace}/{self.source.meta.name}"
+        source = self.source
+        announced = _announced_version(context)
+        if announced:  # the chart watcher saw a new version: read the index now, not the cached one
+            self.log.info("Triggered by chart version %s", announced)
+            source = dataclasses.replace(source, interval=timedelta(0))
         with engine_errors(context):
             auth = _basic_auth(self.source.secret_ref, repository=repository)
-            artifact = fetch_chart(self.source, chart=self.release.chart.chart, version=self.release.chart.version,
+            artifact = fetch_chart(source, chart=self.release.chart.chart, version=self.release.chart.version,
                                    layout=Layout.from_env(), auth=auth)
         self.log.info("%s chart %s %s from %s (%s)", "Downloaded" if artifact.downloaded else "Already have",
                       artifact.chart.name, artifact.chart.version, repository, artifact.digest)
@@ -70,15 +90,16 @@ class FetchChartOperator(BaseOperator):
 
 
     def _from_git(self, context: Context, source: GitRepository) -> dict[str, Any]:
-        from airflux.source import fetch_source
         from airflux_ops.connections import git_credentials
         from airflux_ops.summaries import source_summary
+        from airflux_triggers.scheduling import fetch_for_run
 
         repository = f"GitRepository/{source.meta.namespace}/{source.meta.name}"
         with engine_errors(context):
             credentials = git_credentials(source.secret_ref, repository=repository)
-            artifact = fetch_source(source, layout=Layout.from_env(), credentials=credentials,
-                                    revision=self.revision or None)
+            artifact = fetch_for_run(source, layout=Layout.from_env(), credentials=credentials,
+                                     conf_revision=self.revision or None,
+                                     events=context.get("triggering_asset_events"), refetch=False, log=self.log)
         fetched: dict[str, Any] = dict(source_summary(artifact))
         chart_dir = Path(fetched["path"]) / self.release.chart.chart.strip("/")
         if not (chart_dir / "Chart.yaml").is_file():

@@ -11,6 +11,7 @@ after ``spec.timeout`` it fails naming every dependency that is still not ready.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -18,7 +19,8 @@ from airflow.sdk import Asset, BaseOperator, Context
 from airflow.sdk.exceptions import AirflowFailException
 
 from airflux.deps import DependencyState, blocking
-from airflux.specs.types import GitRepository, Kustomization
+from airflux.specs.helm_types import HelmRepository
+from airflux.specs.types import CrossRef, GitRepository, Kustomization
 from airflux_triggers.settings import poll_settings
 
 TASK_ID = "wait_for_dependencies"
@@ -30,8 +32,10 @@ def app_asset(dag_id: str) -> Asset:
     return Asset(name=f"app.{dag_id}", uri=f"x-airflux://app/{dag_id}", group=APP_ASSET_GROUP)
 
 
-def dependency_dag_ids(app: Kustomization) -> list[str]:
-    return [f"ks.{dep.namespace}.{dep.name}" for dep in app.depends_on]
+def dependency_dag_ids(app: Kustomization, depends_on: Iterable[CrossRef] | None = None) -> list[str]:
+    """The DAG ids of ``spec.dependsOn`` (``hr.*`` for HelmRelease references, ``ks.*`` otherwise)."""
+    refs = app.depends_on if depends_on is None else depends_on
+    return [f"{'hr' if dep.kind == 'HelmRelease' else 'ks'}.{dep.namespace}.{dep.name}" for dep in refs]
 
 
 def attach_app_asset(dag: Any, app: Kustomization) -> None:
@@ -45,15 +49,25 @@ class WaitForDependencies(BaseOperator):
 
     ui_color = "#f3eefb"
 
-    def __init__(self, *, app: Kustomization, source: GitRepository, **kwargs: Any) -> None:
+    def __init__(self, *, app: Kustomization, source: GitRepository | HelmRepository,
+                 depends_on: Iterable[CrossRef] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("task_id", TASK_ID)
-        super().__init__(inlets=[app_asset(dag_id) for dag_id in dependency_dag_ids(app)], **kwargs)
+        self.dependencies = dependency_dag_ids(app, depends_on)
+        super().__init__(inlets=[app_asset(dag_id) for dag_id in self.dependencies], **kwargs)
         self.app = app
         self.source = source
 
     @property
     def source_ident(self) -> str:
+        """The GitRepository whose revision dependencies must match ("" for a HelmRepository: charts differ)."""
+        if not isinstance(self.source, GitRepository):
+            return ""
         return f"GitRepository/{self.source.meta.namespace}/{self.source.meta.name}"
+
+    @property
+    def app_ident(self) -> str:
+        kind = "HelmRelease" if self.app.dag_id.startswith("hr.") else "Kustomization"
+        return f"{kind}/{self.app.meta.namespace}/{self.app.meta.name}"
 
     def dependency_state(self, context: Context, dag_id: str) -> DependencyState:
         events = list(context["inlet_events"][app_asset(dag_id)])
@@ -74,13 +88,15 @@ class WaitForDependencies(BaseOperator):
             context.get("triggering_asset_events"))
         if pinned:
             return str(pinned)
+        if not isinstance(self.source, GitRepository):
+            return None
         credentials = git_credentials(self.source.secret_ref, repository=self.source_ident)
         return resolve(self.source, credentials=credentials).revision
 
     def execute(self, context: Context, started: float | None = None) -> None:
         started = started if started is not None else time.time()
-        states = [self.dependency_state(context, dag_id) for dag_id in dependency_dag_ids(self.app)]
-        same_source = any(state.source == self.source_ident for state in states)
+        states = [self.dependency_state(context, dag_id) for dag_id in self.dependencies]
+        same_source = bool(self.source_ident) and any(state.source == self.source_ident for state in states)
         revision = self.target_revision(context) if same_source else None
         reasons = blocking(states, source=self.source_ident, revision=revision)
         if not reasons:
@@ -88,7 +104,7 @@ class WaitForDependencies(BaseOperator):
             return
         waited = time.time() - started
         if waited >= self.app.timeout.total_seconds():
-            raise AirflowFailException(f"[dependsOn] Kustomization/{self.app.meta.namespace}/{self.app.meta.name}: "
+            raise AirflowFailException(f"[dependsOn] {self.app_ident}: "
                                        f"dependencies not ready after {timedelta(seconds=int(waited))}: "
                                        + "; ".join(reasons))
         from airflow.providers.standard.triggers.temporal import TimeDeltaTrigger

@@ -50,3 +50,13 @@ def poll_settings() -> PollSettings:
     """``[airflux] git_poll_interval`` (seconds, default 5) and ``git_poll_max_backoff`` (default 300)."""
     interval = max(_setting("git_poll_interval", DEFAULT_POLL_SECONDS), MIN_POLL_SECONDS)
     return PollSettings(interval=interval, max_backoff=_setting("git_poll_max_backoff", DEFAULT_MAX_BACKOFF_SECONDS))
+
+
+DEFAULT_HELM_POLL_SECONDS = 30.0
+
+
+def helm_poll_settings() -> PollSettings:
+    """``[airflux] helm_poll_interval`` (seconds, default 30: an index can be megabytes when a server ignores
+    ETags) and the same ``git_poll_max_backoff``."""
+    interval = max(_setting("helm_poll_interval", DEFAULT_HELM_POLL_SECONDS), MIN_POLL_SECONDS)
+    return PollSettings(interval=interval, max_backoff=_setting("git_poll_max_backoff", DEFAULT_MAX_BACKOFF_SECONDS))
