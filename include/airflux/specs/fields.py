@@ -268,7 +268,9 @@ HELM_RELEASE = KindSpec(
         Field("spec.interval", D, "How often to reconcile (the DAG schedule).", required=True),
         Field("spec.timeout", D, "Bound on hooks and on the health wait.", default="`5m`"),
         Field("spec.suspend", B, "Stop reconciling: the DAG is paused and does nothing.", default="`false`"),
-        Field("spec.dependsOn", L, "HelmReleases that must be Ready first."),
+        Field("spec.dependsOn", L, "HelmReleases that must have applied and be Ready first (same commit "
+              "when both charts come from one GitRepository; the run waits, deferred); a missing one or a cycle "
+              "is a definition error."),
         Field("spec.dependsOn[].name", S, "Name.", required=True),
         Field("spec.dependsOn[].namespace", S, "Namespace.", default="the HelmRelease's"),
     ),

@@ -247,19 +247,20 @@ class _Collector:
     def _check_depends_on(self) -> None:
         from airflux.deps.graph import dependency_problems
 
-        broken = [(ns, name) for kind, ns, name in self.broken if kind == "Kustomization"]
-        for problem in dependency_problems(self.apps.values(), broken=broken):
+        # One graph for both kinds (Kustomizations name Kustomizations, HelmReleases name HelmReleases).
+        for problem in dependency_problems([*self.apps.values(), *self.releases.values()], broken=self.broken):
             app = problem.app
-            self._error(app.origin.file, app.origin.doc, f"Kustomization/{app.meta.namespace}/{app.meta.name}",
+            self._error(app.origin.file, app.origin.doc, f"{app.kind}/{app.meta.namespace}/{app.meta.name}",
                         problem.field, problem.message)
-            self.apps.pop((app.meta.namespace, app.meta.name), None)
+            table: dict[tuple[str, str], Any] = self.releases if app.kind == "HelmRelease" else self.apps
+            table.pop((app.meta.namespace, app.meta.name), None)
 
     def result(self, root: Path, files: list[Path]) -> AppSet:
         self._check_sources()
         self._check_annotations()
+        self._check_chart_sources()
         self._check_depends_on()
         self._check_receivers()
-        self._check_chart_sources()
         self._check_providers()
         return AppSet(
             apps_dir=root,
