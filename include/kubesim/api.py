@@ -47,10 +47,6 @@ class Request:
 TRUE = ("1", "t", "T", "TRUE", "true", "True")   # Go's strconv.ParseBool
 
 
-def dumps(obj: Any) -> bytes:
-    return json.dumps(obj, separators=(",", ":")).encode()
-
-
 # ---- content negotiation ------------------------------------------------------------------------
 def _accepts(accept: str) -> list[tuple[str, dict[str, str]]]:
     out = []
@@ -87,7 +83,7 @@ def negotiate(accept: str) -> tuple[str, str]:
 def encode(obj: Any, fmt: str, code: int = 200) -> Response:
     if fmt == "yaml":
         return Response(code, yaml.safe_dump(obj, sort_keys=False).encode(), "application/yaml")
-    return Response(code, dumps(obj))
+    return Response(code, bodies.dumps(obj))
 
 
 def _versioned(rt: ResourceType, obj: Obj) -> Obj:
@@ -266,7 +262,7 @@ def _delete_options(req: Request) -> dict[str, Any]:
 def handle(store: Store, req: Request) -> Response | watch.WatchRequest:
     route = routing.parse(store.registry, req.path)
     if route is None:
-        raise routing.not_found_page()
+        raise errors.not_found_page()
     rt, ns, name, sub = route.rt, route.namespace, route.name, route.subresource
     method = req.method
     if method == "GET":
@@ -285,7 +281,7 @@ def handle(store: Store, req: Request) -> Response | watch.WatchRequest:
         if name:
             raise errors.method_not_allowed()
         if rt.namespaced and ns is None:
-            raise routing.not_found_page()
+            raise errors.not_found_page()
         fields = _fields(req)
         obj = writes.create(store, rt, ns or "", _body(req, rt), dry_run=_dry_run(req), manager=_manager(req),
                             fields=fields)

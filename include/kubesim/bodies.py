@@ -29,6 +29,16 @@ BUILTIN_TYPES = (JSON, YAML, PROTOBUF)  # what the apiserver's serializers list 
 CUSTOM_TYPES = (JSON, YAML)  # custom resources have no protobuf encoding
 
 
+def dumps(obj: Any) -> bytes:
+    """Compact JSON, the encoding of every JSON body the emulator answers with."""
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+def error_reply(err: errors.ApiError) -> tuple[int, str, bytes]:
+    """``(code, content type, body)`` of an error, for the handlers that answer with a tuple."""
+    return err.code, JSON, dumps(err.status())
+
+
 def media_type(headers: dict[str, str]) -> str:
     return headers.get("content-type", "").split(";", 1)[0].strip().lower()
 

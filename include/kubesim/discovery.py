@@ -9,10 +9,10 @@ CRDs appear the moment they are registered. Documents are cached per registry ge
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from kubesim import openapi
+from kubesim import errors, openapi
+from kubesim.bodies import dumps, error_reply
 from kubesim.resources import Registry, ResourceType
 
 JSON = "application/json"
@@ -43,22 +43,8 @@ _SUBRESOURCES: dict[str, tuple[str | None, str | None, str | None, tuple[str, ..
 }
 
 
-def _dumps(doc: Any) -> bytes:
-    return json.dumps(doc, separators=(",", ":")).encode()
-
-
-def _not_found(path: str) -> tuple[int, str, bytes]:
-    status = {
-        "kind": "Status",
-        "apiVersion": "v1",
-        "metadata": {},
-        "status": "Failure",
-        "message": "the server could not find the requested resource",
-        "reason": "NotFound",
-        "details": {},
-        "code": 404,
-    }
-    return 404, JSON, _dumps(status)
+def _not_found() -> tuple[int, str, bytes]:
+    return error_reply(errors.not_found_page())
 
 
 def _media_types(accept: str) -> list[tuple[str, dict[str, str]]]:
@@ -226,7 +212,7 @@ def handle(
     path, _, query = path.partition("?")
     path = "/" + path.strip("/")
     if path == "/version":
-        return 200, JSON, _dumps(VERSION_INFO)
+        return 200, JSON, dumps(VERSION_INFO)
     if path.startswith("/openapi/"):
         return openapi.handle(registry, path, query, accept)
     if not (path == "/api" or path == "/apis" or path.startswith(("/api/", "/apis/"))):
@@ -245,11 +231,10 @@ def handle(
 def _discovery(
     registry: Registry, parts: list[str], agg: str | None, server_address: str
 ) -> tuple[int, str, bytes]:
-    path = "/" + "/".join(parts)
     groups = dict(registry.groups())
     if agg is not None:
         content_type = f"{JSON};g=apidiscovery.k8s.io;v={agg};as=APIGroupDiscoveryList"
-        return 200, content_type, _dumps(_aggregated(registry, parts[0] == "api", agg))
+        return 200, content_type, dumps(_aggregated(registry, parts[0] == "api", agg))
     if parts == ["api"]:
         cidrs = [{"clientCIDR": "0.0.0.0/0", "serverAddress": server_address}] if server_address else []
         doc: dict[str, Any] = {
@@ -257,24 +242,24 @@ def _discovery(
             "versions": groups.get("", []),
             "serverAddressByClientCIDRs": cidrs,
         }
-        return 200, JSON, _dumps(doc)
+        return 200, JSON, dumps(doc)
     if parts == ["apis"]:
         doc = {
             "kind": "APIGroupList",
             "apiVersion": "v1",
             "groups": [_api_group(g, vs) for g, vs in registry.groups() if g],
         }
-        return 200, JSON, _dumps(doc)
+        return 200, JSON, dumps(doc)
     if parts[0] == "api" and len(parts) == 2:
         listing = _resource_list(registry, "", parts[1])
-        return (200, JSON, _dumps(listing)) if listing else _not_found(path)
+        return (200, JSON, dumps(listing)) if listing else _not_found()
     if parts[0] == "apis" and len(parts) == 2:
         versions = groups.get(parts[1])
         if not versions or not parts[1]:
-            return _not_found(path)
+            return _not_found()
         doc = {"kind": "APIGroup", "apiVersion": "v1", **_api_group(parts[1], versions)}
-        return 200, JSON, _dumps(doc)
+        return 200, JSON, dumps(doc)
     if parts[0] == "apis" and len(parts) == 3:
         listing = _resource_list(registry, parts[1], parts[2])
-        return (200, JSON, _dumps(listing)) if listing else _not_found(path)
-    return _not_found(path)
+        return (200, JSON, dumps(listing)) if listing else _not_found()
+    return _not_found()

@@ -129,6 +129,11 @@ def forbidden(
     )
 
 
+def not_found_page() -> ApiError:
+    """404 for a path the server does not serve at all (not a missing object of a known resource)."""
+    return ApiError(404, "NotFound", "the server could not find the requested resource", details={})
+
+
 def method_not_allowed() -> ApiError:
     return ApiError(
         405, "MethodNotAllowed", "the server does not allow this method on the requested resource"

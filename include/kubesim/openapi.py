@@ -15,9 +15,11 @@ import hashlib
 import json
 from typing import Any
 
+from kubesim import errors
 from kubesim import openapi_extra as extra
 from kubesim import openapi_kinds as kinds_table
 from kubesim import openapi_types as t
+from kubesim.bodies import dumps, error_reply
 from kubesim.openapi_paths import gv_paths, v2_paths
 from kubesim.resources import Registry, ResourceType
 
@@ -327,7 +329,7 @@ def _build_gv(registry: Registry, gv_key: str) -> tuple[bytes, str] | None:
         doc = None
     if doc is None:
         return None
-    body = json.dumps(doc, separators=(",", ":")).encode()
+    body = dumps(doc)
     return body, hashlib.sha512(body).hexdigest().upper()[:128]
 
 
@@ -375,22 +377,12 @@ def v2_document(registry: Registry) -> dict[str, Any]:
 
 
 def _status_404() -> tuple[int, str, bytes]:
-    body = {
-        "kind": "Status",
-        "apiVersion": "v1",
-        "metadata": {},
-        "status": "Failure",
-        "message": "the server could not find the requested resource",
-        "reason": "NotFound",
-        "details": {},
-        "code": 404,
-    }
-    return 404, JSON, json.dumps(body).encode()
+    return error_reply(errors.not_found_page())
 
 
 def handle(registry: Registry, path: str, query: str, accept: str) -> tuple[int, str, bytes]:
     if path == "/openapi/v3":
-        return 200, JSON, json.dumps(index_document(registry), separators=(",", ":")).encode()
+        return 200, JSON, dumps(index_document(registry))
     if path.startswith("/openapi/v3/"):
         found = _gv_bytes(registry, path[len("/openapi/v3/") :])
         return (200, JSON, found[0]) if found else _status_404()
@@ -402,7 +394,7 @@ def handle(registry: Registry, path: str, query: str, accept: str) -> tuple[int,
             # and falls back to OpenAPI v3 / its compiled-in types.
             return 200, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf", b""
         hit = registry.cached(
-            ("openapi-v2",), lambda: (json.dumps(v2_document(registry), separators=(",", ":")).encode(), "")
+            ("openapi-v2",), lambda: (dumps(v2_document(registry)), "")
         )
         return 200, JSON, hit[0]
     return _status_404()

@@ -27,10 +27,6 @@ class Route:
     legacy_watch: bool
 
 
-def not_found_page() -> errors.ApiError:
-    return errors.ApiError(404, "NotFound", "the server could not find the requested resource", details={})
-
-
 def parse(registry: Registry, path: str) -> Route | None:
     """The route for a resource path; None when it is not a resource path at all."""
     parts = [unquote(p) for p in path.split("/") if p]
@@ -49,16 +45,16 @@ def parse(registry: Registry, path: str) -> Route | None:
         namespace = rest[1]
         rest = rest[2:]
     if not rest or len(rest) > 3:
-        raise not_found_page()
+        raise errors.not_found_page()
     rt = registry.lookup(group, version, rest[0])
     if rt is None:
-        raise not_found_page()
+        raise errors.not_found_page()
     name = rest[1] if len(rest) > 1 else ""
     subresource = rest[2] if len(rest) > 2 else ""
     if namespace is not None and not rt.namespaced:
-        raise not_found_page()
+        raise errors.not_found_page()
     if subresource and subresource not in rt.subresources:
-        raise not_found_page()
+        raise errors.not_found_page()
     if name and rt.namespaced and namespace is None:
-        raise not_found_page()
+        raise errors.not_found_page()
     return Route(rt, namespace, name, subresource, legacy_watch)

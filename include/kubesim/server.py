@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-from kubesim import api, control, discovery, errors, system, watch
+from kubesim import api, bodies, control, discovery, errors, system, watch
 from kubesim.faults import Faults
 from kubesim.loop import Loop
 from kubesim.resources import Registry
@@ -88,7 +88,7 @@ class Handler(BaseHTTPRequestHandler):
         headers: tuple[tuple[str, str], ...] = ()
         if exc.retry_after is not None:
             headers = (("Retry-After", str(exc.retry_after)),)
-        self._send(exc.code, api.dumps(exc.status()), api.JSON, headers)
+        self._send(exc.code, bodies.dumps(exc.status()), api.JSON, headers)
         return exc.code
 
     def _read_body(self) -> bytes:
@@ -133,7 +133,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if path.startswith("/_kubesim/"):
                 status, payload = control.handle(app.store, app.faults, method, path, self._read_body())
-                body = payload.encode() if isinstance(payload, str) else api.dumps(payload)
+                body = payload.encode() if isinstance(payload, str) else bodies.dumps(payload)
                 self._send(status, body, "text/plain" if isinstance(payload, str) else api.JSON)
                 return
             decision = app.faults.decide(method, self.path)
