@@ -9,9 +9,7 @@ awkward in file names (``:`` and ``+`` of timestamps), so they are made file-saf
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,7 @@ import yaml
 
 from airflux.diff import Change, ChangeSet
 from airflux.model import Action, AirfluxError, ObjRef
-from airflux.paths import Layout
+from airflux.paths import Layout, write_atomic
 
 CHANGES_FILE = "changes.json"
 APPLIED_FILE = "applied.json"
@@ -40,11 +38,7 @@ def run_dir(layout: Layout, *, dag_id: str, run_id: str) -> Path:
 def write_json(path: Path, data: Any) -> Path:
     """Write atomically: a killed task never leaves half a file for the next one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w") as fh:
-        json.dump(data, fh, indent=1, sort_keys=True)
-    os.replace(tmp, path)
-    return path
+    return write_atomic(path, json.dumps(data, indent=1, sort_keys=True), mode=0o600)
 
 
 def read_json(path: Path, *, what: str) -> Any:

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import threading
 from collections.abc import Mapping
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 from airflux.model import ObjRef
-from airflux.paths import Layout
+from airflux.paths import Layout, write_atomic
 from airflux.render.result import RenderResult
 from airflux.specs.types import Kustomization
 
@@ -80,20 +77,14 @@ def store(layout: Layout, key: str, text: str, refs: tuple[ObjRef, ...]) -> Rend
     body = text.encode("utf-8")
     digest = "sha256:" + hashlib.sha256(body).hexdigest()
     rendered = layout.renders / f"{key}.yaml"
-    _atomic_write(rendered, body)
+    write_atomic(rendered, body)
     meta = {
         "digest": digest,
         "count": len(refs),
         "objects": [[r.group, r.kind, r.namespace, r.name] for r in refs],
     }
-    _atomic_write(layout.renders / f"{key}.json", json.dumps(meta, separators=(",", ":")).encode())
+    write_atomic(layout.renders / f"{key}.json", json.dumps(meta, separators=(",", ":")).encode())
     return RenderResult(path=rendered, digest=digest, key=key, object_count=len(refs), objects=refs, cached=False)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def _digest(value: Any) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from airflux.paths import write_atomic
 from airflux.render.kustomize import KUSTOMIZATION_FILES, kustomization_file
 from airflux.render.objects import yaml_problem
 from airflux.render.result import RenderFileError
@@ -100,10 +101,7 @@ def write_kustomization(ks: Kustomization, directory: Path, *, root: Path) -> Pa
     _apply_spec(ks, kus, directory=directory, root=root)
     data = yaml.dump(kus, Dumper=yaml.CSafeDumper, sort_keys=False)
     # Replace rather than rewrite: the old file is a hard link into the artifact.
-    tmp = kfile.with_name(f".{kfile.name}.airflux")
-    tmp.write_text(data)
-    os.replace(tmp, kfile)
-    return kfile
+    return write_atomic(kfile, data)
 
 
 def generated_kustomization(directory: Path, *, root: Path) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from git import Git
 
-from airflux.paths import Layout
+from airflux.paths import Layout, write_atomic
 from airflux.source.credentials import GitAccess, GitCredentials, git_access, redact_url
 from airflux.source.export import export_commit, tree_digest
 from airflux.source.gitcmd import GitCallError, repo_ref, run_git, source_error
@@ -86,9 +86,7 @@ def _present(store: Path, commit: str) -> str | None:
 
 
 def _write_meta(store: Path, commit: str, digest: str, files: int) -> None:
-    tmp = store / f".{commit}.json.{uuid.uuid4().hex}"
-    tmp.write_text(json.dumps({"commit": commit, "digest": digest, "files": files}))
-    os.replace(tmp, _meta_file(store, commit))
+    write_atomic(_meta_file(store, commit), json.dumps({"commit": commit, "digest": digest, "files": files}))
 
 
 @contextlib.contextmanager
