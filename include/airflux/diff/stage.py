@@ -205,8 +205,7 @@ def _deleted(client: KubeClient, rendered: list[ObjRef], *, options: DiffOptions
 
     def check(entry: Any) -> Change | None:
         try:
-            current = client.get({"apiVersion": entry.api_version, "kind": entry.ref.kind,
-                                  "metadata": {"name": entry.ref.name, "namespace": entry.ref.namespace or None}})
+            current = client.get_ref(entry.ref, api_version=entry.api_version)
         except KubeApiError as e:
             if e.reason == "NoKindMatch":
                 return None

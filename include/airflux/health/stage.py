@@ -72,13 +72,10 @@ class HealthCheckFailed(HealthTimeout):
 
 def _read(client: KubeClient, target: Target) -> Health:
     try:
-        if target.api_version:
-            obj = client.get({"apiVersion": target.api_version, "kind": target.ref.kind,
-                              "metadata": {"name": target.ref.name, "namespace": target.ref.namespace or None}})
-        else:
-            info = client.resource_for_kind(target.ref.kind, group=None, ref=target.ref)
-            obj = client.get({"apiVersion": info.api_version, "kind": target.ref.kind,
-                              "metadata": {"name": target.ref.name, "namespace": target.ref.namespace or None}})
+        # Without apiVersion (a healthCheck that names none) any group serving the kind will do.
+        api_version = target.api_version or client.resource_for_kind(target.ref.kind, group=None,
+                                                                     ref=target.ref).api_version
+        obj = client.get_ref(target.ref, api_version=api_version)
     except KubeApiError as e:
         if e.reason == "NoKindMatch":
             return Health(target.ref, Status.NOT_FOUND, e.message)

@@ -218,18 +218,16 @@ class KubeClient:
         """The live object with the identity of ``obj`` (apiVersion, kind, namespace, name), or None."""
         info = self.resource(str(obj.get("apiVersion", "")), str(obj.get("kind", "")))
         meta = obj.get("metadata") or {}
-        try:
-            return self._request(ObjRef.of(obj), "GET",
-                                 info.path(namespace=meta.get("namespace"), name=meta.get("name")))
-        except KubeApiError as e:
-            if e.not_found:
-                return None
-            raise
+        return self._get(ObjRef.of(obj), info.path(namespace=meta.get("namespace"), name=meta.get("name")))
 
-    def get_ref(self, ref: ObjRef) -> dict[str, Any] | None:
-        info = self.resource_for(ref)
+    def get_ref(self, ref: ObjRef, *, api_version: str | None = None) -> dict[str, Any] | None:
+        """The live object ``ref`` names, at ``api_version`` (default: the group's preferred one), or None."""
+        info = self.resource(api_version, ref.kind) if api_version else self.resource_for(ref)
+        return self._get(ref, info.path(namespace=ref.namespace or None, name=ref.name))
+
+    def _get(self, ref: ObjRef, path: str) -> dict[str, Any] | None:
         try:
-            return self._request(ref, "GET", info.path(namespace=ref.namespace or None, name=ref.name))
+            return self._request(ref, "GET", path)
         except KubeApiError as e:
             if e.not_found:
                 return None

@@ -49,11 +49,6 @@ class PruneFailed(PruneError):
         self.result = result
 
 
-def _obj(entry: Entry) -> dict[str, Any]:
-    return {"apiVersion": entry.api_version, "kind": entry.ref.kind,
-            "metadata": {"name": entry.ref.name, "namespace": entry.ref.namespace or None}}
-
-
 def _namespace_contents(client: KubeClient, namespace: str) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
     for info in client.namespaced_kinds():
@@ -74,7 +69,7 @@ def prune(client: KubeClient, stale: Sequence[Entry], *, options: PruneOptions) 
 
     def read(entry: Entry) -> dict[str, Any] | None:
         try:
-            return client.get(_obj(entry))
+            return client.get_ref(entry.ref, api_version=entry.api_version)
         except KubeApiError as e:
             if e.reason == "NoKindMatch":  # its CRD is gone, so is the object
                 return None
