@@ -133,11 +133,10 @@ def apply(client: KubeClient, objects: Sequence[dict[str, Any]], changes: Change
                     recreated.append(r.ref)
                 reason = "recreated: immutable field changed" if w.recreated else ""
                 prior = planned.get(r.ref)
+                digest = config_digest(r.obj)
                 result[r.ref] = Change(r.ref, w.action, r.api_version, diff=prior.diff if prior else "",
-                                       reason=reason, live_fingerprint=w.fingerprint,
-                                       digest=config_digest(r.obj))
-                entries[r.ref] = Entry(r.ref, r.api_version.rpartition("/")[2], w.fingerprint,
-                                       config_digest(r.obj))
+                                       reason=reason, live_fingerprint=w.fingerprint, digest=digest)
+                entries[r.ref] = Entry(r.ref, r.api_version.rpartition("/")[2], w.fingerprint, digest)
                 logger.info("%s", result[r.ref].line())
         if failures:
             raise ApplyFailed(sorted(failures), applied=Inventory.of(entries.values()), retryable=retryable)

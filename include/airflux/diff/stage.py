@@ -68,7 +68,7 @@ def _live_by_ref(client: KubeClient, resolved: list[Resolved], *, dag_id: str,
         try:
             return client.list_objects(key[0], key[1], label_selector=selector)
         except KubeApiError as e:
-            if e.status is None or e.status >= 500 or e.status == 429:
+            if _server_trouble(e):
                 raise
             if e.status != 403:
                 return []
@@ -76,7 +76,7 @@ def _live_by_ref(client: KubeClient, resolved: list[Resolved], *, dag_id: str,
             return [o for ns in sorted(namespaces[key]) for o in
                     client.list_objects(key[0], key[1], namespace=ns or None, label_selector=selector)]
         except KubeApiError as e:
-            if e.status is None or e.status >= 500 or e.status == 429:
+            if _server_trouble(e):
                 raise
             return []
 
@@ -89,20 +89,30 @@ def _live_by_ref(client: KubeClient, resolved: list[Resolved], *, dag_id: str,
     return out
 
 
+def _server_trouble(e: KubeApiError) -> bool:
+    """No answer, throttled or a server error: the listing cannot be skipped, the run must retry."""
+    return e.status is None or e.status >= 500 or e.status == 429
+
+
+def _ignored_live(r: Resolved, live: dict[str, Any], *, digest: str) -> Change:
+    # Someone marked the live object as not ours to change (Flux honours it on either side).
+    return Change(r.ref, Action.SKIPPED, r.api_version, reason="ssa: Ignore on the live object",
+                  live_fingerprint=live_fingerprint(live), digest=digest)
+
+
 def _compare(r: Resolved, live: dict[str, Any] | None, dry: dict[str, Any], *, digest: str,
              manager: str, with_diffs: bool) -> Change:
     if live is None:
         return Change(r.ref, Action.CREATED, r.api_version, digest=digest)
     takeover = ssa_policy(r.obj) is not SsaPolicy.MERGE and needs_takeover(live)
-    merged = predict_takeover(dry, live or {}, r.obj, manager=manager) if takeover and live else dry
-    if live is not None and normalize(live) == normalize(merged) and not takeover:
+    merged = predict_takeover(dry, live, r.obj, manager=manager) if takeover else dry
+    if not takeover and normalize(live) == normalize(merged):
         return Change(r.ref, Action.UNCHANGED, r.api_version,
                       live_fingerprint=live_fingerprint(live), digest=digest)
     text = unified_diff(live, merged, label=str(r.ref)) if with_diffs else ""
     reason = "" if text or not takeover else "takes over fields set by kubectl"
     return Change(r.ref, Action.CONFIGURED, r.api_version, diff=text, reason=reason,
-                  live_fingerprint=live_fingerprint(live),
-                  digest=digest)
+                  live_fingerprint=live_fingerprint(live), digest=digest)
 
 
 def diff(client: KubeClient, objects: Sequence[dict[str, Any]], *, options: DiffOptions) -> ChangeSet:
@@ -137,9 +147,7 @@ def diff(client: KubeClient, objects: Sequence[dict[str, Any]], *, options: Diff
         if current is None and policy is SsaPolicy.IF_NOT_PRESENT:
             current = client.get(r.obj)
         if current is not None and ssa_policy(current) is SsaPolicy.IGNORE:
-            # Someone marked the live object as not ours to change (Flux honours it on either side).
-            return Change(r.ref, Action.SKIPPED, r.api_version, reason="ssa: Ignore on the live object",
-                          live_fingerprint=live_fingerprint(current), digest=digest)
+            return _ignored_live(r, current, digest=digest)
         if current is not None and policy is SsaPolicy.IF_NOT_PRESENT:
             return Change(r.ref, Action.SKIPPED, r.api_version, reason="ssa: IfNotPresent, exists",
                           live_fingerprint=live_fingerprint(current),
@@ -162,8 +170,7 @@ def diff(client: KubeClient, objects: Sequence[dict[str, Any]], *, options: Diff
         if current is None and (dry.get("metadata") or {}).get("resourceVersion"):
             current = client.get(r.obj)  # exists, but not (yet) labelled as ours
             if current is not None and ssa_policy(current) is SsaPolicy.IGNORE:
-                return Change(r.ref, Action.SKIPPED, r.api_version, reason="ssa: Ignore on the live object",
-                              live_fingerprint=live_fingerprint(current), digest=digest)
+                return _ignored_live(r, current, digest=digest)
         return _compare(r, current, dry, digest=digest, manager=manager, with_diffs=options.with_diffs)
 
     changes: list[Change] = []

@@ -66,11 +66,12 @@ def read_inventory(client: KubeClient, *, options: InventoryOptions) -> Inventor
 def write_inventory(client: KubeClient, inventory: Inventory, *, options: InventoryOptions,
                     previous: Inventory | None = None) -> bool:
     """Store ``inventory``; skipped (False) when it equals ``previous``, the inventory read at the start."""
-    if previous is not None and encode(previous, dag_id=options.dag_id) == encode(inventory, dag_id=options.dag_id):
+    data = encode(inventory, dag_id=options.dag_id)
+    if previous is not None and encode(previous, dag_id=options.dag_id) == data:
         return False
     cm = _ref_obj(options)
     cm["metadata"]["labels"] = dict(MANAGED_BY)
-    cm["data"] = encode(inventory, dag_id=options.dag_id)
+    cm["data"] = data
     try:
         client.apply(cm, force=True)
     except KubeApiError as e:
