@@ -4,8 +4,11 @@ and, when an upstream ``helm`` binary is present, the ratio against ``helm templ
 Target (issue 5): in-process render ≤ 0.5x ``helm template``. The runs alternate between the two and
 the best of N is compared, so a busy shared machine skews both sides alike. The in-process figure
 includes what Airflux does after Helm (parsing into objects, splitting hooks, namespaces and Flux's
-origin labels), not only the call.
-Last line, machine-readable: ``RESULT helm_render_ms=... helm_template_ms=... ratio=...``.
+origin labels), not only the call. Two more figures time the whole render stage (``render_release``:
+values, release facts, render, storing the set): the first render of a release, and the same release
+rendered again (an unchanged reconcile, answered by the render cache without calling Helm).
+Last line, machine-readable:
+``RESULT helm_render_ms=... helm_template_ms=... ratio=... stage_ms=... unchanged_ms=... unchanged_ratio=...``.
 
     .venv/bin/python bench/helm_bench.py [--objects 1000] [--runs 5]
 
@@ -28,6 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "include"))
 
 from airflux.helm.engine import Capabilities, ReleaseFacts, load_chart, render_chart
 from airflux.helm.manifests import mark, settle, split
+from airflux.helm.render import render_release
+from airflux.paths import Layout
+from airflux.specs import load_file
+from airflux.specs.helm_types import HelmRelease
 
 HELPERS = """{{- define "bench.labels" -}}
 app.kubernetes.io/instance: {{ .root.Release.Name }}
@@ -121,6 +128,25 @@ def in_process(chart: Path) -> tuple[float, int]:
     return time.perf_counter() - start, len(objects)
 
 
+def bench_release(root: Path) -> HelmRelease:
+    (root / "apps.yaml").write_text(
+        "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: bench, namespace: bench}\n"
+        "spec:\n  interval: 5m\n  chart: {spec: {chart: ./bench, sourceRef: {kind: GitRepository, name: bench}}}\n"
+        "---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: bench, namespace: bench}\n"
+        "spec: {url: 'https://example.invalid/bench.git', interval: 5m, ref: {branch: main}}\n")
+    apps = load_file(root / "apps.yaml")
+    assert not apps.errors, apps.errors
+    (release,) = apps.helm_releases
+    return release
+
+
+def render_stage(release: HelmRelease, chart: Path, layout: Layout) -> tuple[float, bool]:
+    start = time.perf_counter()
+    render = render_release(release, chart_path=chart, chart_digest="sha256:bench", source_revision="bench",
+                            layout=layout, history=[], capabilities=Capabilities(kube_version="v1.37.1"))
+    return time.perf_counter() - start, render.result.cached
+
+
 def upstream(helm: str, chart: Path) -> float:
     start = time.perf_counter()
     subprocess.run([helm, "template", "bench", str(chart), "--namespace", "bench", "--kube-version", "v1.37.1"],
@@ -144,15 +170,32 @@ def main() -> None:
             ours.append(elapsed)
             if helm:
                 theirs.append(upstream(helm, chart))
+        release = bench_release(Path(tmp))
+        first: list[float] = []
+        again: list[float] = []
+        for run in range(args.runs):
+            layout = Layout(Path(tmp) / f"store-{run}")
+            elapsed, cached = render_stage(release, chart, layout)
+            assert not cached
+            first.append(elapsed)
+            elapsed, cached = render_stage(release, chart, layout)
+            assert cached, "an unchanged release was rendered again"
+            again.append(elapsed)
     best = min(ours) * 1000
+    stage, unchanged = min(first) * 1000, min(again) * 1000
+    print(f"render stage, first render of the release: best {stage:.1f} ms; unchanged release again "
+          f"(render cache): best {unchanged:.1f} ms")
     print(f"in-process render of {count} objects: best {best:.1f} ms of {args.runs} ({', '.join(f'{t * 1000:.0f}' for t in ours)})")
     if helm and theirs:
         other = min(theirs) * 1000
         print(f"helm template ({helm}): best {other:.1f} ms ({', '.join(f'{t * 1000:.0f}' for t in theirs)})")
-        print(f"RESULT helm_render_ms={best:.1f} helm_template_ms={other:.1f} ratio={best / other:.3f} objects={count}")
+        print(f"RESULT helm_render_ms={best:.1f} helm_template_ms={other:.1f} ratio={best / other:.3f} "
+              f"stage_ms={stage:.1f} unchanged_ms={unchanged:.1f} unchanged_ratio={unchanged / other:.3f} "
+              f"objects={count}")
     else:
         print("no helm binary found: ratio not measured")
-        print(f"RESULT helm_render_ms={best:.1f} helm_template_ms=na ratio=na objects={count}")
+        print(f"RESULT helm_render_ms={best:.1f} helm_template_ms=na ratio=na stage_ms={stage:.1f} "
+              f"unchanged_ms={unchanged:.1f} unchanged_ratio=na objects={count}")
 
 
 if __name__ == "__main__":

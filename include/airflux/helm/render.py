@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from airflux.helm import render_cache
 from airflux.helm.engine import Capabilities, ReleaseFacts, load_chart, render_chart
 from airflux.helm.history import ReleaseRecord
 from airflux.helm.manifests import (
@@ -29,6 +30,7 @@ from airflux.helm.manifests import (
     settle,
     split,
 )
+from airflux.helm.render_cache import render_key, uses_lookup
 from airflux.helm.values import ValuesReader, compose_values, merge, values_digest
 from airflux.model import RenderError
 from airflux.paths import Layout
@@ -164,9 +166,13 @@ def render_release(
             digest = values_digest(user)
             key = release_key(chart_digest=chart_digest, values=digest, release=release)
             facts = next_release(release, key, history)
-            cache_key = hashlib.sha256(json.dumps([key, asdict(facts), asdict(caps)],
-                                                  default=str).encode()).hexdigest()[:40]
+            cache_key = render_key(release_key=key, facts=facts, capabilities=caps)
             meta = chart.metadata
+            cacheable = not uses_lookup(chart_path, user)
+            hit = render_cache.lookup(layout, cache_key) if cacheable else None
+            if hit is not None:
+                return _summary(hit.result, hit.hooks_path, hit.hook_count, facts=facts, meta=meta, digest=digest,
+                                key=key, source_revision=source_revision)
             manifests = render_chart(chart, user, release=facts, capabilities=caps, kubeconfig=kubeconfig)
             crds = chart.crds
         parts = split(manifests, namespace=release.target_namespace, test_enable=release.test_enable,
@@ -183,15 +189,18 @@ def render_release(
         settle(docs)
         refs = objects.validate(docs, source=f"chart {meta.get('name')} {meta.get('version')}")
         result = cache.store(layout, cache_key, objects.dump(docs), refs)
-        hooks_path = layout.renders / f"{cache_key}.hooks.yaml"
-        hooks_path.write_text(yaml.safe_dump_all(
-            [{"template": h.template, "events": list(h.events), "weight": h.weight,
-              "deletePolicies": list(h.delete_policies), "object": h.obj} for h in parts.hooks], sort_keys=False))
+        hooks_path = render_cache.store_hooks(layout, cache_key, parts.hooks)
     except RenderError as e:
         if e.obj is None:
             e.obj = release.ident
         raise
-    return HelmRender(result=result, hooks_path=hooks_path, hook_count=len(parts.hooks), release=facts,
+    return _summary(result, hooks_path, len(parts.hooks), facts=facts, meta=meta, digest=digest, key=key,
+                    source_revision=source_revision)
+
+
+def _summary(result: RenderResult, hooks_path: Path, hook_count: int, *, facts: ReleaseFacts, meta: dict[str, Any],
+             digest: str, key: str, source_revision: str) -> HelmRender:
+    return HelmRender(result=result, hooks_path=hooks_path, hook_count=hook_count, release=facts,
                       chart=str(meta.get("name") or ""), version=str(meta.get("version") or ""),
                       app_version=str(meta.get("appVersion") or ""), values_digest=digest, release_key=key,
                       source_revision=source_revision)

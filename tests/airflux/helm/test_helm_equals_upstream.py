@@ -58,3 +58,33 @@ def test_render_equals_helm_template(tmp_path: Path, values: dict[str, Any]) -> 
     assert sorted(ours) == sorted(upstream)
     for key, obj in upstream.items():
         assert ours[key] == obj, key
+
+
+MANY = """{{- range $i := until (int .Values.count) }}
+---
+apiVersion: v1
+kind: {{ ternary "ConfigMap" "Service" (eq (mod $i 2) 0) }}
+metadata:
+  name: {{ printf "obj-%d" $i }}
+  labels: {app: {{ $.Release.Name | quote }}, index: {{ $i | quote }}}
+{{- if eq (mod $i 2) 0 }}
+data: {key: {{ printf "value-%d" $i | quote }}, count: "010"}
+{{- else }}
+spec: {ports: [{port: {{ add 8000 $i }}, targetPort: http}], selector: {app: shop}}
+{{- end }}
+{{- end }}
+"""
+
+
+def test_a_large_set_read_in_two_halves_equals_helm_template(tmp_path: Path) -> None:
+    """Above ``PARALLEL_FROM`` documents the rendered YAML is read in two halves on two threads; the
+    objects are those upstream renders."""
+    from airflux.helm.manifests import PARALLEL_FROM
+
+    chart = write_chart(tmp_path / "src", extra_templates={"many.yaml": MANY})
+    values = {"count": PARALLEL_FROM + 101}
+    ours, upstream = _ours(chart, values), _upstream(chart, values, tmp_path)
+    assert len(ours) > PARALLEL_FROM + 100
+    assert sorted(ours) == sorted(upstream)
+    for key, obj in upstream.items():
+        assert ours[key] == obj, key

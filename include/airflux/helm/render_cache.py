@@ -1,0 +1,103 @@
+"""The Helm render cache: an unchanged reconcile does not render at all.
+
+Like the Kustomization render cache (``airflux.render.cache``), a rendered release is stored under a
+key, here made of the release key (chart digest, values digest, release settings), the release facts
+(name, namespace, revision, install/upgrade) and the cluster's capabilities. The main set and its refs
+are a ``airflux.render.cache`` entry; the hooks sit beside it (``<key>.hooks.yaml``) and
+``<key>.helm.json`` (the hook count), written last, marks the whole entry complete.
+
+A chart whose templates (or values, through ``tpl``) call ``lookup`` renders from the live cluster,
+so the same key can give different objects: such a release is never served from the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tarfile
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from airflux.helm.engine import Capabilities, ReleaseFacts
+from airflux.helm.manifests import Hook
+from airflux.paths import Layout
+from airflux.render import cache
+from airflux.render.result import RenderResult
+
+_LOOKUP = re.compile(rb"\blookup\b")
+
+
+@dataclass(frozen=True)
+class CachedRender:
+    result: RenderResult
+    hooks_path: Path
+    hook_count: int
+
+
+def render_key(*, release_key: str, facts: ReleaseFacts, capabilities: Capabilities) -> str:
+    blob = json.dumps([release_key, asdict(facts), asdict(capabilities)], default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:40]
+
+
+def uses_lookup(chart_path: Path, values: dict[str, Any]) -> bool:
+    """Whether a template of the chart (or a subchart), or a value fed to ``tpl``, may call ``lookup``.
+
+    Conservative: any file of the chart naming ``lookup`` counts, so at worst a release renders
+    every time, as it did without the cache.
+    """
+    if _LOOKUP.search(json.dumps(values).encode()):
+        return True
+    if chart_path.is_dir():
+        return any(_LOOKUP.search(p.read_bytes()) for p in chart_path.rglob("*") if p.is_file())
+    try:
+        with tarfile.open(chart_path, "r:*") as archive:
+            for member in archive:
+                handle = archive.extractfile(member) if member.isfile() else None
+                if handle is not None and _LOOKUP.search(handle.read()):
+                    return True
+    except (OSError, tarfile.TarError):
+        return True
+    return False
+
+
+def _hooks_path(layout: Layout, key: str) -> Path:
+    return layout.renders / f"{key}.hooks.yaml"
+
+
+def _marker(layout: Layout, key: str) -> Path:
+    return layout.renders / f"{key}.helm.json"
+
+
+def lookup(layout: Layout, key: str) -> CachedRender | None:
+    """The stored render of ``key``, or None when there is no complete entry."""
+    try:
+        meta = json.loads(_marker(layout, key).read_bytes())
+    except (OSError, ValueError):
+        return None
+    result = cache.lookup(layout, key)
+    hooks = _hooks_path(layout, key)
+    if result is None or not hooks.is_file():
+        return None
+    return CachedRender(result=result, hooks_path=hooks, hook_count=int(meta["hooks"]))
+
+
+def store_hooks(layout: Layout, key: str, hooks: list[Hook]) -> Path:
+    """Write the hooks beside the stored main set, then the marker that completes the entry."""
+    path = _hooks_path(layout, key)
+    _atomic_write(path, yaml.safe_dump_all(
+        [{"template": h.template, "events": list(h.events), "weight": h.weight,
+          "deletePolicies": list(h.delete_policies), "object": h.obj} for h in hooks], sort_keys=False))
+    _atomic_write(_marker(layout, key), json.dumps({"hooks": len(hooks)}))
+    return path
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
