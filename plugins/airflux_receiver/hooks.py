@@ -2,8 +2,9 @@
 
 It is reachable without Airflow login because senders (GitHub, GitLab, CI jobs) cannot log in; the
 digest in the path (Flux's ``sha256(token + name + namespace)``) and the per-type signature are the
-authentication, checked by ``airflux.receivers``. A verified hook does one thing: emit the asset event
-of each listed GitRepository, which starts the apps deploying from it. Rejections are logged with the
+authentication, checked by ``airflux.receivers``. A verified hook does one thing: emit the asset events
+the listed resources mean (``airflow_side.target_of``), which start the apps deploying from a listed source
+or the listed apps themselves. Rejections are logged with the
 receiver and the reason, never the token or the signature. The app has no docs or OpenAPI routes.
 """
 

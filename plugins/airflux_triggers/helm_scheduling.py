@@ -5,7 +5,8 @@
 - Chart from a HelmRepository: the asset of that repository + chart + version range,
   ``x-airflux://helmrepository/<namespace>/<name>/chart/<chart>/<range digest>``, watched by one
   ``ChartVersionTrigger``; HelmReleases asking for the same chart and range share asset and watcher.
-  A Receiver naming the HelmRepository emits on every chart asset of it.
+  A Receiver naming the HelmRepository emits on every chart asset of it; one naming the HelmRelease
+  emits on its request asset (``scheduling.request_asset``).
 
 ``spec.dependsOn`` (HelmReleases, as in Flux) puts ``wait_for_dependencies`` first, as for Kustomizations.
 """
@@ -21,7 +22,7 @@ from airflow.sdk import Asset, AssetOrTimeSchedule, AssetWatcher, BaseOperator, 
 from airflux.specs.helm_types import HelmRelease, HelmRepository, engine_app
 from airflux.specs.types import GitRepository
 from airflux_triggers.chart_watcher import ChartVersionTrigger, chart_kwargs
-from airflux_triggers.scheduling import ASSET_GROUP, source_asset
+from airflux_triggers.scheduling import ASSET_GROUP, request_asset, source_asset
 
 CHART_URI_PREFIX = "x-airflux://helmrepository/"
 
@@ -55,7 +56,7 @@ def release_schedule(release: HelmRelease, source: HelmRepository | GitRepositor
     if release.suspend:
         return None
     return AssetOrTimeSchedule(timetable=DeltaTriggerTimetable(release.interval),
-                               assets=release_asset(release, source))
+                               assets=release_asset(release, source) | request_asset(release.dag_id))
 
 
 def release_lead_task(release: HelmRelease, source: HelmRepository | GitRepository) -> BaseOperator | None:

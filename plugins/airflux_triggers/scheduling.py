@@ -5,7 +5,8 @@ app deploying from that repository is scheduled on it, so one new commit starts 
 repository is polled once. ``spec.interval`` stays as the time half of the schedule for drift
 correction. The annotation ``airflux.io/trigger: sensor`` on a Kustomization picks the sensor style
 instead: the DAG runs continuously and its first task, ``wait_for_commit``, waits deferrably for a new
-revision (or the interval). Webhook receivers emit events on the same asset, with or without a revision.
+revision (or the interval). Webhook receivers emit events on the same asset, with or without a revision,
+or on the app's own request asset (``x-airflux://reconcile/<dag id>``) when they name the app itself.
 
 The revision that started a run reaches ``fetch_source`` through ``triggering_revision``: the newest
 triggering asset event wins; an event without a revision (a webhook) means "whatever the ref is now".
@@ -61,13 +62,26 @@ def source_asset(repo: GitRepository, *, watch: bool = True) -> Asset:
                  watchers=watchers)
 
 
+REQUEST_GROUP = "airflux-request"
+
+
+def request_asset(dag_id: str) -> Asset:
+    """The asset a Receiver naming the app itself (Kustomization, HelmRelease) emits on: "reconcile it now".
+
+    Separate from the app's ``x-airflux://app/<dag id>`` (which says "applied", read by dependents) so a
+    request never looks like a deploy; an event on it carries no revision: the run takes the ref's tip.
+    """
+    return Asset(name=f"reconcile.{dag_id}", uri=f"x-airflux://reconcile/{dag_id}", group=REQUEST_GROUP)
+
+
 def app_schedule(app: Kustomization, source: GitRepository) -> Any:
     """The ``schedule`` of an app's DAG: None when suspended, else asset-or-interval (or continuous for sensors)."""
     if app.suspend:
         return None
     if trigger_style(app) is TriggerStyle.SENSOR:
         return "@continuous"
-    return AssetOrTimeSchedule(timetable=DeltaTriggerTimetable(app.interval), assets=source_asset(source))
+    return AssetOrTimeSchedule(timetable=DeltaTriggerTimetable(app.interval),
+                               assets=source_asset(source) | request_asset(app.dag_id))
 
 
 def lead_task(app: Kustomization, source: GitRepository) -> BaseOperator | None:

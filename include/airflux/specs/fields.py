@@ -336,11 +336,12 @@ RECEIVER = KindSpec(
               choices=("generic", "generic-hmac", "github", "gitlab")),
         Field("spec.events", SL, "Event types that start a reconcile (`X-GitHub-Event`, `X-Gitlab-Event`, e.g. "
               "`push`, `Push Hook`); others are acknowledged and ignored.", default="all"),
-        Field("spec.resources", L, "What to reconcile: every app deploying from these GitRepositories.",
-              required=True),
+        Field("spec.resources", L, "What to reconcile now: every app deploying from a listed GitRepository "
+              "or HelmRepository, and each listed Kustomization and HelmRelease.", required=True),
         Field("spec.resources[].apiVersion", S, "API version of the resource.",
-              choices=("source.toolkit.fluxcd.io/v1",)),
-        Field("spec.resources[].kind", S, "Kind of the resource.", required=True, choices=("GitRepository",)),
+              choices=("source.toolkit.fluxcd.io/v1", "kustomize.toolkit.fluxcd.io/v1", "helm.toolkit.fluxcd.io/v2")),
+        Field("spec.resources[].kind", S, "Kind of the resource.", required=True,
+              choices=("GitRepository", "HelmRepository", "Kustomization", "HelmRelease")),
         Field("spec.resources[].name", S, "Name; it must be defined under the apps directory.", required=True),
         Field("spec.resources[].namespace", S, "Namespace.", default="the Receiver's"),
         Field("spec.secretRef", OBJ, "Airflow connection (id, or `-` replaced by `_`) whose password (or extra "

@@ -60,7 +60,7 @@ class AppSet:
                                                                     compare=False)
     providers: tuple[Provider, ...] = ()  # notification Providers and Alerts: who hears about app runs
     alerts: tuple[Alert, ...] = ()
-    receivers: tuple[Receiver, ...] = ()  # webhooks that start the apps of their GitRepositories
+    receivers: tuple[Receiver, ...] = ()  # webhooks that start apps (of their sources, or named)
 
     def chart_source_of(self, release: HelmRelease) -> HelmRepository | GitRepository:
         """The HelmRepository or GitRepository a HelmRelease's chart comes from (the loader checked it)."""
@@ -231,7 +231,9 @@ class _Collector:
 
     def _check_receivers(self) -> None:
         for key, receiver in list(self.receivers.items()):
-            for field_path, message in missing_resources(receiver, self.repos):
+            defined = {"GitRepository": self.repos, "HelmRepository": self.helm_repos,
+                       "Kustomization": self.apps, "HelmRelease": self.releases}
+            for field_path, message in missing_resources(receiver, defined):
                 self._error(receiver.origin.file, receiver.origin.doc, receiver.ident, field_path, message)
                 self.receivers.pop(key, None)
 

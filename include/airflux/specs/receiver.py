@@ -1,14 +1,14 @@
 """Flux ``notification.toolkit.fluxcd.io/v1`` Receiver objects as frozen types.
 
 A Receiver is not an app: it turns a signed webhook (GitHub, GitLab, generic, generic-hmac) into an
-"reconcile now" for the GitRepositories it lists. Its fields are in the one field table (``fields.py``);
-this module adds Flux's defaults and the checks the table cannot express (a listed resource must be a
-GitRepository defined in the apps directory).
+"reconcile now" for the resources it lists (GitRepository, HelmRepository, Kustomization, HelmRelease).
+Its fields are in the one field table (``fields.py``); this module adds Flux's defaults and the checks the
+table cannot express (a listed resource must be defined in the apps directory).
 """
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -59,11 +59,16 @@ def build_receiver(doc: dict[str, Any], origin: Origin) -> Receiver:
     )
 
 
-def missing_resources(receiver: Receiver, repositories: Container[tuple[str, str]]) -> list[tuple[str, str]]:
-    """``(field, message)`` for every listed GitRepository that is not defined (by namespace, name)."""
+RESOURCE_KINDS = ("GitRepository", "HelmRepository", "Kustomization", "HelmRelease")
+
+
+def missing_resources(receiver: Receiver,
+                      defined: Mapping[str, Container[tuple[str, str]]]) -> list[tuple[str, str]]:
+    """``(field, message)`` for every listed resource not defined in the apps directory; ``defined`` maps
+    each kind a Receiver may name to its (namespace, name) keys."""
     return [
         (f"spec.resources[{index}].name",
          f"{ref.kind} {ref.namespace}/{ref.name} is not defined in the apps directory")
         for index, ref in enumerate(receiver.resources)
-        if (ref.namespace, ref.name) not in repositories
+        if (ref.namespace, ref.name) not in defined.get(ref.kind, ())
     ]

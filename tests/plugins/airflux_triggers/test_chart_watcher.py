@@ -209,11 +209,13 @@ def test_helm_release_dags_run_on_their_chart_asset_or_interval(tmp_path: Path) 
     for dag_id in ("hr.apps.web", "hr.apps.web2", "hr.apps.edge", "hr.apps.git"):
         assert isinstance(dags[dag_id].timetable, AssetOrTimeSchedule)
         assert interval_of(dags[dag_id].timetable) == timedelta(minutes=5)
-    web, web2, edge = (dags[d].timetable.asset_condition for d in ("hr.apps.web", "hr.apps.web2", "hr.apps.edge"))
+    web, web2, edge = (dags[d].timetable.asset_condition.objects[0]
+                       for d in ("hr.apps.web", "hr.apps.web2", "hr.apps.edge"))
+    assert dags["hr.apps.web"].timetable.asset_condition.objects[1].uri == "x-airflux://reconcile/hr.apps.web"
     # Same repository + chart + range: one asset, one watcher; another range: its own.
     assert web.uri == web2.uri and web.uri.startswith("x-airflux://helmrepository/apps/charts/chart/shop/")
     assert web.watchers[0].trigger.serialize() == web2.watchers[0].trigger.serialize()
     assert edge.uri != web.uri
     assert web.watchers[0].trigger.serialize()[1]["version"] == "1.x"
     # A chart from a GitRepository follows that repository's watcher.
-    assert dags["hr.apps.git"].timetable.asset_condition.uri == "x-airflux://gitrepository/apps/shop"
+    assert dags["hr.apps.git"].timetable.asset_condition.objects[0].uri == "x-airflux://gitrepository/apps/shop"

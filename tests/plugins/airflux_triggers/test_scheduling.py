@@ -50,8 +50,11 @@ def test_apps_on_one_repository_share_its_asset_and_one_watcher(tmp_path: Path) 
         assert isinstance(dag.timetable, AssetOrTimeSchedule)
         assert interval_of(dag.timetable) == interval
         assert dag.max_active_runs == 1
-    web_asset = web.timetable.asset_condition
-    api_asset = api.timetable.asset_condition
+    # Source asset OR the app's own request asset (a Receiver naming the app).
+    web_asset, web_request = web.timetable.asset_condition.objects
+    api_asset, api_request = api.timetable.asset_condition.objects
+    assert (web_request.uri, api_request.uri) == ("x-airflux://reconcile/ks.apps.web", "x-airflux://reconcile/ks.apps.api")
+    assert web_request.watchers == []
     assert web_asset.uri == api_asset.uri == "x-airflux://gitrepository/apps/shop"
     web_trigger, api_trigger = web_asset.watchers[0].trigger, api_asset.watchers[0].trigger
     # The triggerer deduplicates by classpath + kwargs: identical kwargs mean one running watcher.
