@@ -31,19 +31,24 @@ def _spec(obj: Obj) -> Obj:
     return spec
 
 
-def _deployment(obj: Obj) -> None:
-    spec = _spec(obj)
-    spec.setdefault("replicas", 1)
-    spec.setdefault("revisionHistoryLimit", 10)
-    spec.setdefault("progressDeadlineSeconds", 600)
-    strategy = spec.setdefault("strategy", {})
+def _rolling_update(spec: Obj, field: str, **rolling_update: Any) -> None:
+    """``spec.<field>``: ``type: RollingUpdate`` unless set, and the rollingUpdate defaults when it is."""
+    strategy = spec.setdefault(field, {})
     if isinstance(strategy, dict):
         strategy.setdefault("type", "RollingUpdate")
         if strategy["type"] == "RollingUpdate":
             ru = strategy.setdefault("rollingUpdate", {})
             if isinstance(ru, dict):
-                ru.setdefault("maxUnavailable", "25%")
-                ru.setdefault("maxSurge", "25%")
+                for key, value in rolling_update.items():
+                    ru.setdefault(key, value)
+
+
+def _deployment(obj: Obj) -> None:
+    spec = _spec(obj)
+    spec.setdefault("replicas", 1)
+    spec.setdefault("revisionHistoryLimit", 10)
+    spec.setdefault("progressDeadlineSeconds", 600)
+    _rolling_update(spec, "strategy", maxUnavailable="25%", maxSurge="25%")
     defaults_pod.pod_template(spec.get("template"))
 
 
@@ -58,13 +63,7 @@ def _statefulset(obj: Obj) -> None:
     spec.setdefault("replicas", 1)
     spec.setdefault("podManagementPolicy", "OrderedReady")
     spec.setdefault("revisionHistoryLimit", 10)
-    strategy = spec.setdefault("updateStrategy", {})
-    if isinstance(strategy, dict):
-        strategy.setdefault("type", "RollingUpdate")
-        if strategy["type"] == "RollingUpdate":
-            ru = strategy.setdefault("rollingUpdate", {})
-            if isinstance(ru, dict):
-                ru.setdefault("partition", 0)
+    _rolling_update(spec, "updateStrategy", partition=0)
     policy = spec.setdefault("persistentVolumeClaimRetentionPolicy", {})
     if isinstance(policy, dict):
         policy.setdefault("whenDeleted", "Retain")
@@ -80,14 +79,7 @@ def _statefulset(obj: Obj) -> None:
 def _daemonset(obj: Obj) -> None:
     spec = _spec(obj)
     spec.setdefault("revisionHistoryLimit", 10)
-    strategy = spec.setdefault("updateStrategy", {})
-    if isinstance(strategy, dict):
-        strategy.setdefault("type", "RollingUpdate")
-        if strategy["type"] == "RollingUpdate":
-            ru = strategy.setdefault("rollingUpdate", {})
-            if isinstance(ru, dict):
-                ru.setdefault("maxUnavailable", 1)
-                ru.setdefault("maxSurge", 0)
+    _rolling_update(spec, "updateStrategy", maxUnavailable=1, maxSurge=0)
     defaults_pod.pod_template(spec.get("template"))
 
 
