@@ -71,14 +71,21 @@ def _selector_and_template(
     if template is None:
         out.append(required(template_path, ""))
         return out
+    out.extend(_pod_template(template, selector, template_path))
+    return out
+
+
+def _pod_template(template: Any, selector: Any, path: str) -> list[Cause]:
+    """The pod template at ``path``: its labels match a non-empty ``selector``, and it validates."""
+    out: list[Cause] = []
     labels = ((template.get("metadata") or {}) if isinstance(template, Mapping) else {}).get("labels")
     if (
         isinstance(selector, Mapping)
         and not selector_is_empty(selector)
         and not selector_matches(selector, labels)
     ):
-        out.append(invalid(f"{template_path}.metadata.labels", labels or {}, SELECTOR_MISMATCH))
-    out.extend(validate_pod_template(template, template_path))
+        out.append(invalid(f"{path}.metadata.labels", labels or {}, SELECTOR_MISMATCH))
+    out.extend(validate_pod_template(template, path))
     return out
 
 
@@ -283,14 +290,7 @@ def _job_spec(spec: Mapping[str, Any], path: str, *, in_template: bool) -> list[
     if template is None:
         out.append(required(f"{path}.template", ""))
         return out
-    labels = ((template.get("metadata") or {}) if isinstance(template, Mapping) else {}).get("labels")
-    if (
-        isinstance(selector, Mapping)
-        and not selector_is_empty(selector)
-        and not selector_matches(selector, labels)
-    ):
-        out.append(invalid(f"{path}.template.metadata.labels", labels or {}, SELECTOR_MISMATCH))
-    out.extend(validate_pod_template(template, f"{path}.template"))
+    out.extend(_pod_template(template, selector, f"{path}.template"))
     pod = (template.get("spec") or {}) if isinstance(template, Mapping) else {}
     restart = pod.get("restartPolicy")
     if restart not in JOB_RESTART_POLICIES:

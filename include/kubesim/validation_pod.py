@@ -170,6 +170,17 @@ def _validate_resources(resources: Any, path: str) -> list[Cause]:
 _STANDARD_RESOURCES = frozenset({"cpu", "memory", "ephemeral-storage"})
 
 
+def _unique_label_name(name: Any, path: str, names: set[str]) -> list[Cause]:
+    """A list item's ``name``: required, a DNS-1123 label, unique among ``names`` (which it joins)."""
+    if not name:
+        return [required(path, "")]
+    out = [invalid(path, name, m) for m in is_dns1123_label(str(name))]
+    if name in names:
+        out.append(duplicate(path, name))
+    names.add(str(name))
+    return out
+
+
 def _validate_containers(
     containers: Any, path: str, volumes: set[str], names: set[str], *, require: bool
 ) -> list[Cause]:
@@ -183,14 +194,7 @@ def _validate_containers(
         if not isinstance(ctr, Mapping):
             out.append(invalid(p, ctr, "must be an object"))
             continue
-        name = ctr.get("name")
-        if not name:
-            out.append(required(f"{p}.name", ""))
-        else:
-            out.extend(invalid(f"{p}.name", name, m) for m in is_dns1123_label(str(name)))
-            if name in names:
-                out.append(duplicate(f"{p}.name", name))
-            names.add(str(name))
+        out.extend(_unique_label_name(ctr.get("name"), f"{p}.name", names))
         if not ctr.get("image"):
             out.append(required(f"{p}.image", ""))
         policy = ctr.get("imagePullPolicy")
@@ -222,14 +226,7 @@ def _validate_volumes(volumes: Any, path: str) -> tuple[list[Cause], set[str]]:
         if not isinstance(vol, Mapping):
             out.append(invalid(p, vol, "must be an object"))
             continue
-        name = vol.get("name")
-        if not name:
-            out.append(required(f"{p}.name", ""))
-        else:
-            out.extend(invalid(f"{p}.name", name, m) for m in is_dns1123_label(str(name)))
-            if name in names:
-                out.append(duplicate(f"{p}.name", name))
-            names.add(str(name))
+        out.extend(_unique_label_name(vol.get("name"), f"{p}.name", names))
         sources = [k for k in _VOLUME_SOURCES if vol.get(k) is not None]
         if not sources:
             out.append(required(p, "must specify a volume type"))
