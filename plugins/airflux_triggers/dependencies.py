@@ -5,7 +5,10 @@ it each time the app applied successfully (apply includes the health wait, so: a
 waiting task has its dependencies' assets as inlets, takes each one's newest event, reads the revision
 that run fetched (the ``fetch_source`` summary of that very run) and asks ``airflux.deps.blocking``
 whether it may go. While blocked it defers (a timer in the triggerer, no worker slot) and looks again;
-after ``spec.timeout`` it fails naming every dependency that is still not ready.
+after ``spec.timeout`` it fails naming every dependency that is still not ready. Every app's ``notify``
+(a teardown, so it runs after failures too) updates ``x-airflux://app-run/<dag id>``: when a dependency's
+newest finished run failed on the very revision the app waits for, the app fails at once naming the
+dependency and its error instead of waiting out the timeout.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 from airflow.sdk import Asset, BaseOperator, Context
 from airflow.sdk.exceptions import AirflowFailException
 
-from airflux.deps import DependencyState, blocking
+from airflux.deps import DependencyState, blocking, failed
 from airflux.specs.helm_types import HelmRepository
 from airflux.specs.types import CrossRef, GitRepository, Kustomization
 from airflux_triggers.settings import poll_settings
@@ -38,10 +41,24 @@ def dependency_dag_ids(app: Kustomization, depends_on: Iterable[CrossRef] | None
     return [f"{'hr' if dep.kind == 'HelmRelease' else 'ks'}.{dep.namespace}.{dep.name}" for dep in refs]
 
 
+def run_asset(dag_id: str) -> Asset:
+    """The asset an app's ``notify`` (a teardown: it runs after failed runs too) updates when a run ends;
+    dependents read the newest one to see a failed run without waiting out their timeout."""
+    return Asset(name=f"run.{dag_id}", uri=f"x-airflux://app-run/{dag_id}", group=APP_ASSET_GROUP)
+
+
 def attach_app_asset(dag: Any, app: Kustomization) -> None:
-    """Give the app's ``apply`` task its outlet asset (so dependents can see it applied)."""
-    if "apply" in dag.task_dict:
-        dag.task_dict["apply"].outlets = [*dag.task_dict["apply"].outlets, app_asset(app.dag_id)]
+    """Give ``apply`` its outlet (applied and Ready) and ``notify`` its own (a run ended, however it went)."""
+    for task_id, asset in (("apply", app_asset(app.dag_id)), ("notify", run_asset(app.dag_id))):
+        if task_id in dag.task_dict:
+            dag.task_dict[task_id].outlets = [*dag.task_dict[task_id].outlets, asset]
+
+
+def _events(context: Context, asset: Asset) -> list[Any]:
+    try:
+        return list(context["inlet_events"][asset])
+    except KeyError:  # a task serialized before the asset existed
+        return []
 
 
 class WaitForDependencies(BaseOperator):
@@ -53,7 +70,8 @@ class WaitForDependencies(BaseOperator):
                  depends_on: Iterable[CrossRef] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("task_id", TASK_ID)
         self.dependencies = dependency_dag_ids(app, depends_on)
-        super().__init__(inlets=[app_asset(dag_id) for dag_id in self.dependencies], **kwargs)
+        super().__init__(inlets=[asset for dag_id in self.dependencies
+                                 for asset in (app_asset(dag_id), run_asset(dag_id))], **kwargs)
         self.app = app
         self.source = source
 
@@ -70,13 +88,34 @@ class WaitForDependencies(BaseOperator):
         return f"{kind}/{self.app.meta.namespace}/{self.app.meta.name}"
 
     def dependency_state(self, context: Context, dag_id: str) -> DependencyState:
-        events = list(context["inlet_events"][app_asset(dag_id)])
+        ti = context["ti"]
+        failure, failed_revision, failed_source = self.newest_failure(context, dag_id)
+        events = _events(context, app_asset(dag_id))
         if not events:
-            return DependencyState(dag_id, None, False, "")
+            return DependencyState(dag_id, None, False, failed_source, failure, failed_revision)
         newest = max(events, key=lambda event: event.timestamp)
-        fetched = context["ti"].xcom_pull(dag_id=newest.source_dag_id, run_id=newest.source_run_id,
-                                          task_ids="fetch_source", map_indexes=-1) or {}
-        return DependencyState(dag_id, fetched.get("revision") or None, True, fetched.get("repository") or "")
+        fetched = ti.xcom_pull(dag_id=newest.source_dag_id, run_id=newest.source_run_id,
+                               task_ids="fetch_source", map_indexes=-1) or {}
+        return DependencyState(dag_id, fetched.get("revision") or None, True, fetched.get("repository") or "",
+                               failure, failed_revision)
+
+    def newest_failure(self, context: Context, dag_id: str) -> tuple[str | None, str | None, str]:
+        """``("[<task>] <error>", revision, repository)`` when the dependency's newest finished run failed."""
+        events = _events(context, run_asset(dag_id))
+        if not events:
+            return None, None, ""
+        newest = max(events, key=lambda event: event.timestamp)
+        ti = context["ti"]
+        run = {"dag_id": newest.source_dag_id, "run_id": newest.source_run_id, "map_indexes": -1}
+        ended = ti.xcom_pull(task_ids="notify", **run) or {}
+        task = ended.get("failed") if isinstance(ended, dict) else None
+        if not task:
+            return None, None, ""
+        error = ti.xcom_pull(task_ids=task, key="error", **run) or {}
+        fetched = ti.xcom_pull(task_ids="fetch_source", **run) or {}
+        message = error.get("message") if isinstance(error, dict) else None
+        return (f"[{task}] {message or 'failed (see its log)'}", fetched.get("revision") or None,
+                fetched.get("repository") or "")
 
     def target_revision(self, context: Context) -> str | None:
         """The revision this run is about to deploy: the triggering event's, else what the ref points to now."""
@@ -98,6 +137,9 @@ class WaitForDependencies(BaseOperator):
         states = [self.dependency_state(context, dag_id) for dag_id in self.dependencies]
         same_source = bool(self.source_ident) and any(state.source == self.source_ident for state in states)
         revision = self.target_revision(context) if same_source else None
+        broken = failed(states, source=self.source_ident, revision=revision)
+        if broken:  # its newest run for this very revision failed: nothing will apply it by waiting
+            raise AirflowFailException(f"[dependsOn] {self.app_ident}: " + "; ".join(broken))
         reasons = blocking(states, source=self.source_ident, revision=revision)
         if not reasons:
             self.log.info("Dependencies ready: %s", ", ".join(f"{s.dag_id} at {s.revision}" for s in states))

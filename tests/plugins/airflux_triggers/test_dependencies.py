@@ -15,7 +15,7 @@ from airflow.sdk.execution_time.comms import AssetEventResult
 
 from airflux.specs import load_apps
 from airflux_ops.factory import app_dags
-from airflux_triggers.dependencies import app_asset
+from airflux_triggers.dependencies import app_asset, run_asset
 
 REV = "main@sha1:" + "b" * 40
 OLD = "main@sha1:" + "a" * 40
@@ -54,7 +54,9 @@ class RunHistory:
 
     def __init__(self) -> None:
         self.events: list[AssetEventResult] = []
+        self.run_events: list[AssetEventResult] = []
         self.fetched: dict[tuple[str, str], dict[str, Any]] = {}
+        self.xcoms: dict[tuple[str, str, str, str], Any] = {}
 
     def applied(self, dag_id: str, run_id: str, revision: str, second: int) -> None:
         asset = app_asset(dag_id)
@@ -65,21 +67,39 @@ class RunHistory:
             source_map_index=-1))
         self.fetched[(dag_id, run_id)] = {"repository": "GitRepository/apps/src", "revision": revision}
 
-    def xcom_pull(self, *, dag_id: str, run_id: str, task_ids: str, map_indexes: int) -> Any:
-        assert task_ids == "fetch_source"
-        return self.fetched.get((dag_id, run_id))
+    def ended(self, dag_id: str, run_id: str, revision: str | None, second: int, *, failed: str | None = None,
+              error: str | None = None) -> None:
+        """A run of the dependency ended (its notify teardown ran): failed at ``failed`` with ``error``."""
+        asset = run_asset(dag_id)
+        self.run_events.append(AssetEventResult(
+            id=100 + len(self.run_events), timestamp=datetime(2026, 11, 26, 12, 0, second, tzinfo=timezone.utc),  # noqa: UP017
+            asset={"name": asset.name, "uri": asset.uri, "group": asset.group, "extra": {}},
+            created_dagruns=[], source_dag_id=dag_id, source_run_id=run_id, source_task_id="notify",
+            source_map_index=-1))
+        if revision:
+            self.fetched[(dag_id, run_id)] = {"repository": "GitRepository/apps/src", "revision": revision}
+        self.xcoms[(dag_id, run_id, "notify", "return_value")] = {"failed": failed, "revision": ""}
+        if failed and error:
+            self.xcoms[(dag_id, run_id, failed, "error")] = {"stage": failed, "message": error}
+
+    def xcom_pull(self, *, dag_id: str, run_id: str, task_ids: str, map_indexes: int,
+                  key: str = "return_value") -> Any:
+        if task_ids == "fetch_source" and key == "return_value":
+            return self.fetched.get((dag_id, run_id))
+        return self.xcoms.get((dag_id, run_id, task_ids, key))
 
     def context(self, revision: str) -> dict[str, Any]:
-        return {"inlet_events": {app_asset("ks.apps.db"): self.events}, "ti": self,
-                "dag_run": SimpleNamespace(conf={"revision": revision}), "triggering_asset_events": {}}
+        return {"inlet_events": {app_asset("ks.apps.db"): self.events, run_asset("ks.apps.db"): self.run_events},
+                "ti": self, "dag_run": SimpleNamespace(conf={"revision": revision}), "triggering_asset_events": {}}
 
 
 def test_dependent_dag_waits_first_and_dependency_apply_announces_itself(dags) -> None:
     web, db = dags["ks.apps.web"], dags["ks.apps.db"]
     wait = web.get_task("wait_for_dependencies")
     assert wait.downstream_task_ids == {"fetch_source"}
-    assert [a.uri for a in wait.inlets] == ["x-airflux://app/ks.apps.db"]
+    assert [a.uri for a in wait.inlets] == ["x-airflux://app/ks.apps.db", "x-airflux://app-run/ks.apps.db"]
     assert [a.uri for a in db.get_task("apply").outlets] == ["x-airflux://app/ks.apps.db"]
+    assert [a.uri for a in db.get_task("notify").outlets] == ["x-airflux://app-run/ks.apps.db"]
     assert "wait_for_dependencies" not in db.task_dict
 
 
@@ -107,4 +127,31 @@ def test_fails_after_the_timeout_naming_the_dependency(dags) -> None:
     history.applied("ks.apps.db", "run-1", OLD, 1)
     with pytest.raises(AirflowFailException, match=rf"Kustomization/apps/web: dependencies not ready after .*"
                                                    rf"ks.apps.db is at {OLD}, not {REV}"):
+        wait.recheck(history.context(REV), started=time.time() - 121)
+
+
+def test_fails_at_once_when_the_dependency_newest_run_failed_on_that_revision(dags) -> None:
+    wait = dags["ks.apps.web"].get_task("wait_for_dependencies")
+    history = RunHistory()
+    history.applied("ks.apps.db", "run-1", OLD, 1)
+    history.ended("ks.apps.db", "run-1", OLD, 1)
+    # A failure on another revision: a run for REV may still come, so keep waiting (and say why).
+    history.ended("ks.apps.db", "run-2", "main@sha1:" + "c" * 40, 2, failed="render", error="bad patch")
+    with pytest.raises(TaskDeferred):
+        wait.execute(history.context(REV))
+    history.ended("ks.apps.db", "run-3", REV, 3, failed="apply", error="Deployment/db: field is immutable")
+    began = time.time()
+    with pytest.raises(AirflowFailException) as failure:
+        wait.recheck(history.context(REV), started=began)
+    assert str(failure.value) == (f"[dependsOn] Kustomization/apps/web: ks.apps.db failed at {REV}: "
+                                  "[apply] Deployment/db: field is immutable")
+    assert time.time() - began < 1  # no waiting out the 2-minute timeout
+
+
+def test_timeout_message_names_the_dependency_last_failure(dags) -> None:
+    wait = dags["ks.apps.web"].get_task("wait_for_dependencies")
+    history = RunHistory()
+    history.ended("ks.apps.db", "run-1", None, 1, failed="fetch_source", error="cannot reach the remote")
+    with pytest.raises(AirflowFailException, match=r"ks.apps.db has not applied anything yet \(its newest run failed "
+                                                   r"at an unknown revision: \[fetch_source\] cannot reach"):
         wait.recheck(history.context(REV), started=time.time() - 121)

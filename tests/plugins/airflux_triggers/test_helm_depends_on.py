@@ -65,7 +65,7 @@ def test_helm_dependencies_come_first_and_the_dag_waits_for_them(tmp_path: Path)
     dags = app_dags(apps)
     wait = dags["hr.apps.web"].get_task("wait_for_dependencies")
     assert wait.downstream_task_ids == {"fetch_source"}
-    assert [a.uri for a in wait.inlets] == ["x-airflux://app/hr.apps.db"]
+    assert [a.uri for a in wait.inlets] == ["x-airflux://app/hr.apps.db", "x-airflux://app-run/hr.apps.db"]
     assert [a.uri for a in dags["hr.apps.db"].get_task("apply").outlets] == ["x-airflux://app/hr.apps.db"]
     assert "wait_for_dependencies" not in dags["hr.apps.crds"].task_dict
 
