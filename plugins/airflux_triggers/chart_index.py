@@ -1,7 +1,8 @@
 """The cheap question a chart watcher asks each poll: which version does the range pick now?
 
 HTTP repositories: one GET of ``index.yaml`` with ``If-None-Match``/``If-Modified-Since`` when the server
-gave an ``ETag``/``Last-Modified`` before, so an unchanged index costs a 304 and no parsing; a changed one
+gave an ``ETag``/``Last-Modified`` before (a stamp from the second the index was read is not trusted),
+so an unchanged index costs a 304 and no parsing; a changed one
 is parsed and the version picked by ``airflux.helm.repository.resolve_version`` (the same rule the fetch
 task uses). OCI repositories: the registry's tag list through the Helm engine, the range applied by
 ``airflux.source.semver.latest``. Nothing is written to the artifact store: the run fetches the chart.
@@ -15,6 +16,8 @@ import tempfile
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,6 +31,19 @@ from airflux.specs.helm_types import HelmRepository
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def _settled(modified: str | None, served: str | None) -> str | None:
+    """``Last-Modified`` when it can be trusted: it has one-second resolution, so an index changed again in
+    the second we read it would look unmodified forever; only a stamp older than the response is kept."""
+    try:
+        changed = parsedate_to_datetime(modified) if modified else None
+        now = parsedate_to_datetime(served) if served else datetime.now(timezone.utc)  # noqa: UP017
+    except (TypeError, ValueError):
+        return None
+    if changed is None or (now - changed).total_seconds() < 2:
+        return None
+    return modified
 
 
 @dataclass(frozen=True)
@@ -69,7 +85,8 @@ class ChartIndexPoller:
         try:
             with urllib.request.urlopen(request, timeout=self.repo.timeout.total_seconds()) as response:
                 body = bytes(response.read())
-                etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
+                etag, modified = response.headers.get("ETag"), _settled(response.headers.get("Last-Modified"),
+                                                                        response.headers.get("Date"))
         except urllib.error.HTTPError as exc:
             if exc.code == 304 and self._picked is not None:
                 return IndexPoll(self._picked, downloaded=False)
