@@ -20,7 +20,7 @@ from airflux_ops.factory import app_dags
 from airflux_triggers.chart_index import ChartIndexPoller
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "airflux" / "helm"))
-from charts import package, serve, write_chart  # noqa: E402 - the Helm tests' chart and repository
+from charts import package, serve, write_chart  # the Helm tests' chart and repository
 
 APPS = """\
 apiVersion: source.toolkit.fluxcd.io/v1
