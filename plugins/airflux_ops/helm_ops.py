@@ -18,7 +18,7 @@ from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from airflux.paths import Layout
 from airflux.specs.describe import suspended_note
-from airflux.specs.helm_types import HelmRelease, HelmRepository, engine_app
+from airflux.specs.helm_types import REMEDIATION_KEY, HelmRelease, HelmRepository, engine_app
 from airflux.specs.types import GitRepository
 from airflux_ops.operators import REVISION_FROM_CONF, engine_errors
 from airflux_ops.reconcile_ops import NotifyOperator, forced
@@ -169,7 +169,7 @@ class HelmApplyOperator(BaseOperator):
         self.diff_task_id = diff_task_id
 
     def execute(self, context: Context) -> dict[str, Any]:
-        from airflux.helm import apply_release
+        from airflux.helm import ReleaseFailed, apply_release
         from airflux.helm.render import HelmRender
         from airflux.reconcile import diff_app, run_dir
         from airflux_ops.connections import kube_client
@@ -189,8 +189,13 @@ class HelmApplyOperator(BaseOperator):
                     diff_app(client, engine_app(self.release), rendered=render.result.path,
                              rendered_digest=render.result.digest, revision=render.source_revision, run_dir=where,
                              force=forced(context))
-                summary = apply_release(client, self.release, render=render, run_dir=where, layout=layout,
-                                        force=forced(context))
+                try:
+                    summary = apply_release(client, self.release, render=render, run_dir=where, layout=layout,
+                                            force=forced(context))
+                except ReleaseFailed as exc:
+                    if exc.remediation is not None:  # typed, for the notify step (never parsed from text)
+                        ti.xcom_push(REMEDIATION_KEY, exc.remediation.to_dict())
+                    raise
             finally:
                 client.close()
         for line in summary.history:

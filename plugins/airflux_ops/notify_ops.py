@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +32,6 @@ log = logging.getLogger(__name__)
 
 REMINDER_ENV = "AIRFLUX_NOTIFY_REMINDER"  # Flux duration; how long a repeated error stays quiet
 DEFAULT_APPS = Path(__file__).resolve().parents[2] / "apps"
-_ROLLED_BACK = re.compile(r"rolled back to (?P<to>revision \d+)")
 
 
 def reminder_period() -> timedelta:
@@ -99,12 +97,19 @@ def stage_failure(failure: dict[str, str] | None, error: dict[str, Any] | None) 
                         obj=str(error.get("object") or ""))
 
 
-def rollback_of(failure: StageFailure | None) -> Rollback | None:
-    """A Helm remediation says ``rolled back to revision N`` in its error; that run is a rollback."""
+def rollback_of(failure: StageFailure | None, remediation: dict[str, Any] | None) -> Rollback | None:
+    """A failed run whose apply task recorded a typed remediation that rolled the release back (XCom
+    ``remediation``, a ``RemediationOutcome``) is a rollback; the error text is never parsed for it."""
     from airflux.notify import Rollback
+    from airflux.specs.helm_types import RemediationOutcome
 
-    match = _ROLLED_BACK.search(failure.message) if failure else None
-    return Rollback(to_revision=match["to"], failure=failure) if match and failure else None
+    if failure is None or not remediation:
+        return None
+    outcome = RemediationOutcome.from_dict(remediation)
+    if not outcome.rolled_back:
+        return None
+    return Rollback(to_revision=f"revision {outcome.to_revision}", from_revision=f"revision {outcome.from_revision}",
+                    failure=failure)
 
 
 def _send(app: Any, facts: RunFacts, apps: AppSet) -> dict[str, Any]:
@@ -138,18 +143,20 @@ def notify_slack(app: Any, context: Context, *, source: dict[str, Any], diff: di
     from airflux.paths import Layout
     from airflux.reconcile import ApplySummary, DiffSummary
     from airflux.specs import apps_dir_from_env, load_apps
+    from airflux.specs.helm_types import REMEDIATION_KEY
 
     try:
         ti = context["ti"]
         error = ti.xcom_pull(task_ids=failure["task"], key="error") if failure else None
         stage = stage_failure(failure, error)
+        rollback = rollback_of(stage, ti.xcom_pull(task_ids=failure["task"], key=REMEDIATION_KEY) if failure else None)
         start = getattr(context.get("dag_run"), "start_date", None)
         revision = str((applied or diff or source or {}).get("revision", ""))
         facts = RunFacts(
             app=app_ref(app), run_id=str(context["run_id"]), revision=revision,
             diff=DiffSummary.from_dict(diff) if diff else None,
             applied=ApplySummary.from_dict(applied) if applied else None,
-            failure=None if rollback_of(stage) else stage, rollback=rollback_of(stage),
+            failure=None if rollback else stage, rollback=rollback,
             duration=datetime.now(UTC) - start if start else None,
             run_url=run_url(app.dag_id, str(context["run_id"])),
             commit=commit_info(repo_url=str(source.get("url") or ""), revision=revision,

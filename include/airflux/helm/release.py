@@ -20,19 +20,26 @@ from airflux.helm.hooks import load_hooks, run_hooks
 from airflux.helm.render import HelmRender
 from airflux.inventory import Inventory, InventoryOptions, read_inventory, write_inventory
 from airflux.kube import KubeClient
-from airflux.model import AirfluxError
+from airflux.model import AirfluxError, ObjRef
 from airflux.ownership import PRUNE_ANNOTATION, with_owner_label
 from airflux.paths import Layout
 from airflux.prune import PruneOptions, prune
 from airflux.reconcile import ApplySummary, apply_app, diff_app
-from airflux.specs.helm_types import HelmRelease, engine_app
+from airflux.specs.helm_types import HelmRelease, RemediationOutcome, engine_app
 from airflux.specs.types import Kustomization
 
 log = logging.getLogger(__name__)
 
 
 class ReleaseFailed(AirfluxError):
+    """A release that failed; ``remediation`` says what was done about it (None: nothing was undone)."""
+
     stage = "release"
+
+    def __init__(self, message: str, *, obj: ObjRef | str | None = None, retryable: bool | None = None,
+                 remediation: RemediationOutcome | None = None) -> None:
+        super().__init__(message, obj=obj, retryable=retryable)
+        self.remediation = remediation
 
 
 @dataclass(frozen=True)
@@ -123,8 +130,11 @@ def _remediate(client: KubeClient, release: HelmRelease, app: Kustomization, *, 
         # As ``helm rollback``: a new revision whose content is the healthy one's.
         rolled = ReleaseRecord(**{**asdict(healthy), "revision": render.release.revision + 1, "deployed_at": ""})
         append_record(client, rolled, dag_id=app.dag_id)
+        outcome = RemediationOutcome(action="rolled back", from_revision=render.release.revision,
+                                     to_revision=healthy.revision, recorded_revision=rolled.revision)
         raise ReleaseFailed(f"upgrade to revision {render.release.revision} failed, rolled back to revision "
-                            f"{healthy.revision}: {error}", obj=release.ident, retryable=False) from error
+                            f"{healthy.revision}: {error}", obj=release.ident, retryable=False,
+                            remediation=outcome) from error
     logger.error("revision %d failed; uninstalling the release", render.release.revision)
     opts = InventoryOptions(dag_id=app.dag_id)
     old = read_inventory(client, options=opts)
@@ -133,4 +143,6 @@ def _remediate(client: KubeClient, release: HelmRelease, app: Kustomization, *, 
                                                                        allow_empty=True, logger=logger))
         write_inventory(client, Inventory.of(result.remaining), options=opts, previous=old)
     raise ReleaseFailed(f"revision {render.release.revision} failed, release uninstalled: {error}",
-                        obj=release.ident, retryable=False) from error
+                        obj=release.ident, retryable=False,
+                        remediation=RemediationOutcome(action="uninstalled",
+                                                       from_revision=render.release.revision)) from error

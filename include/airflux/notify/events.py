@@ -76,10 +76,12 @@ class StageFailure:
 
 @dataclass(frozen=True)
 class Rollback:
-    """A remediation that took the app back to an earlier revision after ``failure``."""
+    """A remediation that took the app back to an earlier revision after ``failure``; ``from_revision``
+    is the one that failed (empty when not known)."""
 
     to_revision: str
     failure: StageFailure
+    from_revision: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ class Event:
     names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     failure: StageFailure | None = None
     rollback_to: str = ""
+    rollback_from: str = ""
     health: str = ""
     duration: timedelta | None = None
     run_url: str | None = None
@@ -164,9 +167,12 @@ def run_event(facts: RunFacts, *, previous_revision: str | None, open_failure: b
         health = f"{h.ready}/{h.checked} ready after {h.elapsed:.1f}s"
     if facts.rollback is not None:
         failure = facts.rollback.failure
-        return event(Outcome.ROLLED_BACK, f"{facts.app} rolled back to {facts.rollback.to_revision} after "
+        back = facts.rollback
+        since = f" from {back.from_revision}" if back.from_revision else ""
+        return event(Outcome.ROLLED_BACK, f"{facts.app} rolled back to {back.to_revision}{since} after "
                                           f"{failure.stage} failed: {_first(failure)}",
-                     counts=counts, names=names, failure=failure, rollback_to=facts.rollback.to_revision)
+                     counts=counts, names=names, failure=failure, rollback_to=back.to_revision,
+                     rollback_from=back.from_revision)
     if facts.failure is not None:
         failure = facts.failure
         outcome = Outcome.HEALTH_FAILED if failure.stage == "health" else Outcome.STAGE_FAILED

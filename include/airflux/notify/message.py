@@ -119,6 +119,8 @@ def _failure(event: Event) -> str:
         head += f"  *Object* `{escape(failure.obj)}`"
     if event.rollback_to:
         head += f"\n*Rolled back to* `{escape(short_revision(event.rollback_to))}`"
+        if event.rollback_from:
+            head += f" *from* `{escape(short_revision(event.rollback_from))}`"
     detail = "\n".join(failure.first_lines)[:2500]
     return f"{head}\n```{escape(detail)}```" if detail else head
 

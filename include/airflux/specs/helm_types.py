@@ -112,3 +112,34 @@ def engine_app(release: HelmRelease) -> Kustomization:
         origin=release.origin, source_ref=release.chart.source_ref, interval=release.interval,
         timeout=release.timeout, prune=True, wait=True, suspend=release.suspend,
     )
+
+
+REMEDIATION_KEY = "remediation"  # XCom key of the apply task that holds a RemediationOutcome
+
+
+@dataclass(frozen=True)
+class RemediationOutcome:
+    """What a failed release's remediation did: ``rolled back`` to ``to_revision`` (the last healthy
+    release, re-applied and recorded as ``recorded_revision``) or ``uninstalled``; ``from_revision``
+    is the revision that failed. Kept here (no engine imports) so the notify step can read it."""
+
+    action: str  # "rolled back" | "uninstalled"
+    from_revision: int
+    to_revision: int | None = None
+    recorded_revision: int | None = None
+
+    @property
+    def rolled_back(self) -> bool:
+        return self.action == "rolled back" and self.to_revision is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"action": self.action, "from_revision": self.from_revision, "to_revision": self.to_revision,
+                "recorded_revision": self.recorded_revision}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RemediationOutcome:
+        def revision(key: str) -> int | None:
+            return int(data[key]) if data.get(key) is not None else None
+
+        return cls(action=str(data["action"]), from_revision=int(data["from_revision"]),
+                   to_revision=revision("to_revision"), recorded_revision=revision("recorded_revision"))

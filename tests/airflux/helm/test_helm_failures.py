@@ -9,6 +9,7 @@ import pytest
 
 from airflux.helm import ReleaseFailed, read_history
 from airflux.model import RenderError
+from airflux.specs.helm_types import RemediationOutcome
 
 
 def _nothing_in(kubesim: Any, namespace: str) -> None:
@@ -81,8 +82,10 @@ def test_failing_upgrade_is_rolled_back_to_the_last_healthy_release(world: Any, 
     bad, repo = world.definitions(spec={
         "timeout": "3s", "values": {"deploymentAnnotations": {"kubesim.io/fail": "true"}, "replicaCount": 2},
         "upgrade": {"remediation": {"retries": 1}}})
-    with pytest.raises(ReleaseFailed, match="upgrade to revision 2 failed, rolled back to revision 1"):
+    with pytest.raises(ReleaseFailed, match="upgrade to revision 2 failed, rolled back to revision 1") as failed:
         world.deploy(bad, repo)
+    assert failed.value.remediation == RemediationOutcome(action="rolled back", from_revision=2, to_revision=1,
+                                                          recorded_revision=3)
     deploy = kubesim.get("apps/v1", "Deployment", "shop", "shop")
     assert "kubesim.io/fail" not in (deploy["metadata"].get("annotations") or {})
     assert deploy["spec"]["replicas"] == 1

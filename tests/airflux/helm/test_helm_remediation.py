@@ -8,6 +8,7 @@ import pytest
 
 from airflux.helm import ReleaseFailed, read_history
 from airflux.helm.hooks import HookFailed
+from airflux.specs.helm_types import RemediationOutcome
 
 
 def test_failing_upgrade_with_strategy_uninstall_removes_the_release_objects(world: Any, kubesim: Any) -> None:
@@ -18,8 +19,9 @@ def test_failing_upgrade_with_strategy_uninstall_removes_the_release_objects(wor
     bad, repo = world.definitions(spec={
         "timeout": "3s", "values": {"deploymentAnnotations": {"kubesim.io/fail": "true"}},
         "upgrade": {"remediation": {"retries": 1, "strategy": "uninstall"}}})
-    with pytest.raises(ReleaseFailed, match="revision 2 failed, release uninstalled"):
+    with pytest.raises(ReleaseFailed, match="revision 2 failed, release uninstalled") as failed:
         world.deploy(bad, repo)
+    assert failed.value.remediation == RemediationOutcome(action="uninstalled", from_revision=2)
     assert kubesim.get("v1", "ConfigMap", "shop-config", "shop") is None
     assert kubesim.get("apps/v1", "Deployment", "shop", "shop") is None
     assert kubesim.get("apiextensions.k8s.io/v1", "CustomResourceDefinition", "widgets.example.com") is not None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from airflux.notify import AppRef, Rollback, RunFacts, StageFailure, render, run_event
 from airflux.specs import load_apps
-from airflux.specs.helm_types import engine_app
+from airflux.specs.helm_types import RemediationOutcome, engine_app
 from airflux_ops.notify_ops import app_ref, rollback_of, stage_failure
 
 APP = AppRef(kind="HelmRelease", namespace="data", name="redis", dag_id="hr.data.redis")
@@ -48,12 +48,22 @@ def test_the_engine_stage_and_object_win_over_the_task_id() -> None:
     assert stage_failure(None, None) is None
 
 
-def test_a_helm_remediation_error_is_a_rollback() -> None:
+def test_a_typed_helm_rollback_outcome_is_a_rollback_naming_both_revisions() -> None:
     failure = StageFailure(stage="release", obj="HelmRelease/data/redis",
                            message="[release] upgrade to revision 4 failed, rolled back to revision 3: timed out")
+    outcome = RemediationOutcome(action="rolled back", from_revision=4, to_revision=3, recorded_revision=5)
 
-    assert rollback_of(failure) == Rollback(to_revision="revision 3", failure=failure)
-    message = render(run_event(RunFacts(app=APP, run_id="r1", rollback=rollback_of(failure)), previous_revision=None,
-                               open_failure=False))
-    assert "*Rolled back to* `revision 3`" in json.dumps(message.blocks)
-    assert rollback_of(StageFailure(stage="apply", message="conflict")) is None
+    rollback = rollback_of(failure, outcome.to_dict())
+    assert rollback == Rollback(to_revision="revision 3", from_revision="revision 4", failure=failure)
+    event = run_event(RunFacts(app=APP, run_id="r1", rollback=rollback), previous_revision=None, open_failure=False)
+    assert event.message.startswith("HelmRelease/data/redis rolled back to revision 3 from revision 4 after release")
+    assert "*Rolled back to* `revision 3` *from* `revision 4`" in json.dumps(render(event).blocks)
+
+
+def test_only_the_typed_outcome_makes_a_rollback_never_the_error_text() -> None:
+    failure = StageFailure(stage="release", message="[release] upgrade to revision 4 failed, rolled back to revision 3")
+
+    assert rollback_of(failure, None) is None  # the words alone are not a rollback
+    uninstalled = RemediationOutcome(action="uninstalled", from_revision=2)
+    assert rollback_of(failure, uninstalled.to_dict()) is None  # an uninstall stays a failure
+    assert rollback_of(None, RemediationOutcome(action="rolled back", from_revision=2, to_revision=1).to_dict()) is None
