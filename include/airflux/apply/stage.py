@@ -10,14 +10,13 @@ in parallel. Unchanged objects are not written, so their resourceVersion stays p
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
 from airflux.apply import kinds
-from airflux.apply.write import Written, write_object
+from airflux.apply.write import Written, poll, write_object
 from airflux.diff.changes import Change, ChangeSet
 from airflux.diff.resolve import Resolved, resolve
 from airflux.inventory.model import Entry, Inventory, config_digest
@@ -60,23 +59,22 @@ class ApplyFailed(ApplyError):
         self.applied = applied
 
 
+def _established(live: dict[str, Any] | None) -> bool:
+    conds = ((live or {}).get("status") or {}).get("conditions") or []
+    return any(c.get("type") == "Established" and c.get("status") == "True" for c in conds)
+
+
 def _wait_established(client: KubeClient, crds: list[dict[str, Any]], *, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
     waiting = list(crds)
-    while waiting:
-        still = []
-        for crd in waiting:
-            live = client.get(crd) or {}
-            conds = (live.get("status") or {}).get("conditions") or []
-            if not any(c.get("type") == "Established" and c.get("status") == "True" for c in conds):
-                still.append(crd)
-        waiting = still
-        if not waiting:
-            break
-        if time.monotonic() > deadline:
-            names = ", ".join(str(ObjRef.of(c)) for c in waiting)
-            raise ApplyError(f"CRDs not Established after {timeout:.0f}s: {names}", retryable=True)
-        time.sleep(0.2)
+
+    def all_established() -> bool:
+        nonlocal waiting
+        waiting = [crd for crd in waiting if not _established(client.get(crd))]
+        return not waiting
+
+    if not poll(all_established, timeout=timeout):
+        names = ", ".join(str(ObjRef.of(c)) for c in waiting)
+        raise ApplyError(f"CRDs not Established after {timeout:.0f}s: {names}", retryable=True)
     client.refresh_discovery()
 
 

@@ -6,6 +6,7 @@ Split from the stage so the per-object rules (Flux's ssa/force annotations) read
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,13 +26,20 @@ class Written:
     recreated: bool = False
 
 
-def _wait_gone(client: KubeClient, obj: dict[str, Any], *, timeout: float) -> None:
+def poll(done: Callable[[], bool], *, timeout: float, interval: float = 0.2) -> bool:
+    """Ask ``done`` until it says True (True), or until ``timeout`` seconds have passed (False)."""
     deadline = time.monotonic() + timeout
-    while client.get(obj) is not None:
+    while not done():
         if time.monotonic() > deadline:
-            raise ApplyError(f"still terminating after {timeout:.0f}s, cannot recreate", obj=ObjRef.of(obj),
-                             retryable=True)
-        time.sleep(0.2)
+            return False
+        time.sleep(interval)
+    return True
+
+
+def _wait_gone(client: KubeClient, obj: dict[str, Any], *, timeout: float) -> None:
+    if not poll(lambda: client.get(obj) is None, timeout=timeout):
+        raise ApplyError(f"still terminating after {timeout:.0f}s, cannot recreate", obj=ObjRef.of(obj),
+                         retryable=True)
 
 
 def write_object(client: KubeClient, obj: dict[str, Any], *, previous: Action, recreate: bool,
