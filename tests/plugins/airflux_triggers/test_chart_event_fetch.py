@@ -1,6 +1,7 @@
 """Against a real Helm repository (charts packaged and indexed by the Helm engine, served over HTTP): the
 chart watcher's poll is a 304 while nothing changed, and a run started by its event deploys the version it
-announced, although the HelmRepository's index is cached for its interval; a run without one keeps the cache."""
+announced, although the HelmRepository's index is cached for its interval; a run without one keeps the cache.
+Against a local OCI registry (charts pushed by the Helm engine): the watcher reads the tag list."""
 
 from __future__ import annotations
 
@@ -79,3 +80,45 @@ def test_event_run_deploys_the_announced_version_despite_the_cached_index(
         assert run({})["version"] == "1.0.0"  # an interval run: the index cached for spec.interval
         fetched = run(chart_event("1.1.0"))
         assert (fetched["version"], fetched["fetched"]) == ("1.1.0", True)
+
+
+def test_oci_watcher_reads_the_tag_list_and_announces_a_new_matching_tag(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    import helm_python as helm
+    from oci_registry import registry
+    from trigger_helpers import Running, StateStore
+
+    from airflux.specs.helm_types import HelmRepository
+    from airflux.specs.types import Meta, Origin
+    from airflux_triggers.chart_watcher import ChartVersionTrigger, chart_kwargs
+
+    chart = write_chart(tmp_path / "src", hooks=False)
+    monkeypatch.setenv("AIRFLOW__AIRFLUX__HELM_POLL_INTERVAL", "0.05")
+    with registry() as host:
+        def push(version: str) -> None:
+            helm.push(helm.package(chart, destination=tmp_path / "pkg", version=version), f"oci://{host}/charts",
+                      plain_http=True)
+
+        push("1.0.0")
+        push("2.0.0")  # outside the range
+        repo = HelmRepository(meta=Meta(name="oci", namespace="apps"), origin=Origin(Path("x"), 0),
+                              url=f"oci://{host}/charts", type="oci")
+        trigger = ChartVersionTrigger(**chart_kwargs(repo, chart="shop", version="1.x"))
+        store = StateStore()
+        trigger.asset_state_store = store
+
+        async def scenario() -> list[Any]:
+            running = Running(trigger.run())
+            for _ in range(200):
+                if "last_revision" in store.values:
+                    break
+                await asyncio.sleep(0.02)
+            assert store.values.get("last_revision") == "1.0.0"
+            await asyncio.to_thread(push, "1.2.0")
+            events = await running.wait_for(1)
+            await running.stop()
+            return events
+
+        assert [(e["version"], e["previous"]) for e in asyncio.run(scenario())] == [("1.2.0", "1.0.0")]
