@@ -40,7 +40,12 @@ def _basic_auth(secret_ref: str | None, *, repository: str) -> Any:
 
 
 def _announced_version(context: Context) -> str | None:
-    """The chart version the newest triggering asset event names (a chart watcher's event), if any."""
+    """The chart version the newest triggering asset event names (a chart watcher's event), or the one
+    a sensor-style run's ``wait_for_chart`` saw, if any."""
+    if "wait_for_chart" in getattr(context.get("task"), "upstream_task_ids", ()):
+        seen = context["ti"].xcom_pull(task_ids="wait_for_chart")
+        if isinstance(seen, str) and seen:
+            return seen
     newest: Any = None
     for events in (context.get("triggering_asset_events") or {}).values():
         for event in events:
@@ -84,9 +89,11 @@ class FetchChartOperator(BaseOperator):
                                    layout=Layout.from_env(), auth=auth)
         self.log.info("%s chart %s %s from %s (%s)", "Downloaded" if artifact.downloaded else "Already have",
                       artifact.chart.name, artifact.chart.version, repository, artifact.digest)
+        if artifact.note:
+            self.log.warning("%s", artifact.note)
         return {"repository": repository, "revision": artifact.revision, "digest": artifact.digest,
                 "chart_digest": artifact.digest, "path": str(artifact.path), "chart": artifact.chart.name,
-                "version": artifact.chart.version, "fetched": artifact.downloaded}
+                "version": artifact.chart.version, "fetched": artifact.downloaded, "note": artifact.note}
 
 
     def _from_git(self, context: Context, source: GitRepository) -> dict[str, Any]:

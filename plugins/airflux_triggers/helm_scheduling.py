@@ -9,11 +9,14 @@
   emits on its request asset (``scheduling.request_asset``).
 
 ``spec.dependsOn`` (HelmReleases, as in Flux) puts ``wait_for_dependencies`` first, as for Kustomizations.
+``airflux.io/trigger: sensor`` makes the DAG continuous, led by ``wait_for_chart`` (``chart_sensor``) or,
+for a GitRepository chart, ``wait_for_commit``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 from datetime import timedelta
 from typing import Any
 
@@ -22,7 +25,7 @@ from airflow.sdk import Asset, AssetOrTimeSchedule, AssetWatcher, BaseOperator, 
 from airflux.specs.helm_types import HelmRelease, HelmRepository, engine_app
 from airflux.specs.types import GitRepository
 from airflux_triggers.chart_watcher import ChartVersionTrigger, chart_kwargs
-from airflux_triggers.scheduling import ASSET_GROUP, request_asset, source_asset
+from airflux_triggers.scheduling import ASSET_GROUP, TriggerStyle, request_asset, source_asset, trigger_style
 
 CHART_URI_PREFIX = "x-airflux://helmrepository/"
 
@@ -52,18 +55,36 @@ def release_asset(release: HelmRelease, source: HelmRepository | GitRepository) 
 
 
 def release_schedule(release: HelmRelease, source: HelmRepository | GitRepository) -> Any:
-    """None when suspended, else the release's asset OR ``spec.interval`` (drift correction)."""
+    """None when suspended, else the release's asset OR ``spec.interval`` (drift correction); continuous
+    for ``airflux.io/trigger: sensor``."""
     if release.suspend:
         return None
+    if trigger_style(engine_app(release)) is TriggerStyle.SENSOR:
+        return "@continuous"
     return AssetOrTimeSchedule(timetable=DeltaTriggerTimetable(release.interval),
                                assets=release_asset(release, source) | request_asset(release.dag_id))
 
 
 def release_lead_task(release: HelmRelease, source: HelmRepository | GitRepository) -> BaseOperator | None:
-    """``wait_for_dependencies`` when the release has ``spec.dependsOn`` (call inside the DAG's context)."""
-    if not release.depends_on:
-        return None
-    from airflux_triggers.dependencies import WaitForDependencies
+    """The tasks before the stages, chained; the last one (or None). Sensor style: ``wait_for_chart``
+    (HelmRepository) or ``wait_for_commit`` (GitRepository); ``spec.dependsOn``: ``wait_for_dependencies``.
+    Call inside the DAG's context."""
+    lead: list[BaseOperator] = []
+    app = engine_app(release)
+    if not release.suspend and trigger_style(app) is TriggerStyle.SENSOR:
+        if isinstance(source, HelmRepository):
+            from airflux_triggers.chart_sensor import ChartVersionSensor
 
-    return WaitForDependencies(app=engine_app(release), depends_on=release.depends_on, source=source,
-                               execution_timeout=release.timeout + timedelta(minutes=5))
+            lead.append(ChartVersionSensor(release=release, source=source))
+        else:
+            from airflux_triggers.commit_sensor import GitCommitSensor
+
+            lead.append(GitCommitSensor(app=app, source=source))
+    if release.depends_on:
+        from airflux_triggers.dependencies import WaitForDependencies
+
+        lead.append(WaitForDependencies(app=app, depends_on=release.depends_on, source=source,
+                                        execution_timeout=release.timeout + timedelta(minutes=5)))
+    for before, after in itertools.pairwise(lead):
+        before >> after
+    return lead[-1] if lead else None

@@ -7,14 +7,23 @@ commit). An unknown value is a definition error on that app only, never a broken
 
 from __future__ import annotations
 
-from airflux.specs.types import Kustomization
+from typing import Protocol
+
+from airflux.specs.types import Meta
+
+
+class Annotated(Protocol):
+    """A Kustomization or a HelmRelease: anything with metadata."""
+
+    @property
+    def meta(self) -> Meta: ...
 
 TRIGGER_ANNOTATION = "airflux.io/trigger"
 TRIGGER_STYLES = ("watcher", "sensor")
 DEFAULT_TRIGGER_STYLE = "watcher"
 
 
-def trigger_style_of(app: Kustomization) -> str:
+def trigger_style_of(app: Annotated) -> str:
     """The normalised ``airflux.io/trigger`` value (ValueError naming the field when it is unknown)."""
     raw = app.meta.annotation(TRIGGER_ANNOTATION)
     value = (raw or DEFAULT_TRIGGER_STYLE).strip().lower()
@@ -23,7 +32,7 @@ def trigger_style_of(app: Kustomization) -> str:
     return value
 
 
-def annotation_problems(app: Kustomization) -> list[tuple[str, str]]:
+def annotation_problems(app: Annotated) -> list[tuple[str, str]]:
     """``(field, message)`` for each Airflux annotation of ``app`` with a value Airflux does not know."""
     try:
         trigger_style_of(app)

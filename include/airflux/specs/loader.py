@@ -9,7 +9,7 @@ Parsing uses PyYAML's C loader because the DAG factory re-reads everything on ev
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -230,9 +230,10 @@ class _Collector:
             del self.alerts[key]
 
     def _check_receivers(self) -> None:
+        defined: dict[str, Container[tuple[str, str]]] = {
+            "GitRepository": self.repos, "HelmRepository": self.helm_repos, "Kustomization": self.apps,
+            "HelmRelease": self.releases}
         for key, receiver in list(self.receivers.items()):
-            defined = {"GitRepository": self.repos, "HelmRepository": self.helm_repos,
-                       "Kustomization": self.apps, "HelmRelease": self.releases}
             for field_path, message in missing_resources(receiver, defined):
                 self._error(receiver.origin.file, receiver.origin.doc, receiver.ident, field_path, message)
                 self.receivers.pop(key, None)
@@ -240,11 +241,13 @@ class _Collector:
     def _check_annotations(self) -> None:
         from airflux.specs.annotations import annotation_problems
 
-        for key, app in list(self.apps.items()):
-            for field_path, message in annotation_problems(app):
-                self._error(app.origin.file, app.origin.doc, f"Kustomization/{app.meta.namespace}/{app.meta.name}",
-                            field_path, message)
-                self.apps.pop(key, None)
+        tables: tuple[dict[tuple[str, str], Any], ...] = (self.apps, self.releases)
+        for table in tables:
+            for key, app in list(table.items()):
+                for field_path, message in annotation_problems(app):
+                    self._error(app.origin.file, app.origin.doc, f"{app.kind}/{app.meta.namespace}/{app.meta.name}",
+                                field_path, message)
+                    table.pop(key, None)
 
     def _check_depends_on(self) -> None:
         from airflux.deps.graph import dependency_problems

@@ -219,3 +219,53 @@ def test_helm_release_dags_run_on_their_chart_asset_or_interval(tmp_path: Path) 
     assert web.watchers[0].trigger.serialize()[1]["version"] == "1.x"
     # A chart from a GitRepository follows that repository's watcher.
     assert dags["hr.apps.git"].timetable.asset_condition.objects[0].uri == "x-airflux://gitrepository/apps/shop"
+
+
+SENSOR = ", annotations: {airflux.io/trigger: sensor}"
+
+
+def test_sensor_style_releases_run_continuously_led_by_their_wait(tmp_path: Path) -> None:
+    text = (APPS + release("web").replace("namespace: apps}", "namespace: apps" + SENSOR + "}")
+            + release("git", source="GitRepository/shop", chart="./c", version=None).replace(
+                "namespace: apps}", "namespace: apps" + SENSOR + "}")
+            + release("bad").replace("namespace: apps}", "namespace: apps, annotations: {airflux.io/trigger: poll}}"))
+    (tmp_path / "apps.yaml").write_text(text)
+    apps = load_apps(tmp_path)
+    (error,) = apps.errors
+    assert (error.obj, error.field) == ("HelmRelease/apps/bad", "metadata.annotations[airflux.io/trigger]")
+    dags = app_dags(apps)
+    assert "hr.apps.bad" not in dags
+    for dag_id, first in (("hr.apps.web", "wait_for_chart"), ("hr.apps.git", "wait_for_commit")):
+        assert type(dags[dag_id].timetable).__name__ == "ContinuousTimetable"
+        assert dags[dag_id].get_task(first).downstream_task_ids == {"fetch_source"}
+
+
+def test_chart_sensor_defers_until_the_range_picks_another_version(index: tuple[IndexServer, str]) -> None:
+    from types import SimpleNamespace
+
+    from airflow.sdk.exceptions import TaskDeferred
+
+    from airflux.specs.helm_types import ChartRef, HelmRelease
+    from airflux.specs.types import CrossRef
+    from airflux_triggers.chart_sensor import ChartVersionSensor
+
+    server, url = index
+    server.publish("1.0.0")
+    rel = HelmRelease(meta=Meta(name="web", namespace="apps"), origin=Origin(Path("x"), 0),
+                      chart=ChartRef(chart="shop", version="1.x", source_ref=CrossRef(kind="HelmRepository", name="charts", namespace="apps")),
+                      release_name="web", target_namespace="apps")
+    sensor = ChartVersionSensor(release=rel, source=repository(url))
+    applied = SimpleNamespace(xcom_pull=lambda **_: {"revision": "1.0.0@sha256:aa"})
+    with pytest.raises(TaskDeferred) as deferred:
+        sensor.execute({"ti": applied})
+
+    async def wait() -> list[Any]:
+        running = Running(deferred.value.trigger.run())
+        await asyncio.sleep(0.3)
+        assert running.events == []  # still 1.0.0
+        server.publish("1.1.0")
+        return await running.wait_for(1)
+
+    (event,) = asyncio.run(wait())
+    assert sensor.execute_complete({}, event) == "1.1.0"
+    assert sensor.execute({"ti": SimpleNamespace(xcom_pull=lambda **_: None)}) is None  # first run: go at once
