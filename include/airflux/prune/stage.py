@@ -14,7 +14,7 @@ from itertools import groupby
 from typing import Any
 
 from airflux.inventory.model import Entry
-from airflux.kube import KubeApiError, KubeClient, parallel_map
+from airflux.kube import KubeApiError, KubeClient, ResourceInfo, parallel_map
 from airflux.model import ObjRef, PruneError
 from airflux.prune.plan import blocking_objects, check_empty_render, plan_prune
 
@@ -49,15 +49,28 @@ class PruneFailed(PruneError):
         self.result = result
 
 
-def _namespace_contents(client: KubeClient, namespace: str) -> list[dict[str, Any]]:
+def _namespace_contents(client: KubeClient, kinds: list[ResourceInfo], namespace: str) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
-    for info in client.namespaced_kinds():
+    for info in kinds:
         try:
             objects += client.list_objects(info.api_version, info.kind, namespace=namespace)
         except KubeApiError as e:
             if e.status not in (403, 404, 405):
                 raise
     return objects
+
+
+def _namespaces_in_use(client: KubeClient, namespaces: list[Entry], *,
+                       deleting: frozenset[ObjRef]) -> dict[ObjRef, str]:
+    """Why each of ``namespaces`` that still holds objects not being pruned must stay."""
+    kinds = client.namespaced_kinds()  # discovery once for every namespace, not once per namespace
+    in_use: dict[ObjRef, str] = {}
+    for entry in namespaces:
+        blocking = blocking_objects(_namespace_contents(client, kinds, entry.ref.name), deleting=deleting)
+        if blocking:
+            shown = ", ".join(str(r) for r in blocking[:5]) + (" ..." if len(blocking) > 5 else "")
+            in_use[entry.ref] = f"namespace still holds {len(blocking)} object(s) that are not being pruned: {shown}"
+    return in_use
 
 
 def prune(client: KubeClient, stale: Sequence[Entry], *, options: PruneOptions) -> PruneResult:
@@ -93,18 +106,13 @@ def prune(client: KubeClient, stale: Sequence[Entry], *, options: PruneOptions) 
     for _kind, group in groupby(plan.delete, key=lambda e: e.ref.kind):
         batch = list(group)
         if batch[0].ref.kind == "Namespace":
-            usable = []
+            in_use = _namespaces_in_use(client, batch, deleting=deleting)
             for entry in batch:
-                blocking = blocking_objects(_namespace_contents(client, entry.ref.name), deleting=deleting)
-                if blocking:
-                    shown = ", ".join(str(r) for r in blocking[:5]) + (" ..." if len(blocking) > 5 else "")
-                    why = f"namespace still holds {len(blocking)} object(s) that are not being pruned: {shown}"
-                    kept.append((entry.ref, why))
+                if entry.ref in in_use:
+                    kept.append((entry.ref, in_use[entry.ref]))
                     remaining.append(entry)
-                    logger.warning("%s not deleted: %s", entry.ref, why)
-                else:
-                    usable.append(entry)
-            batch = usable
+                    logger.warning("%s not deleted: %s", entry.ref, in_use[entry.ref])
+            batch = [e for e in batch if e.ref not in in_use]
         for done in parallel_map(delete, batch, workers=options.workers):
             if done.error is None:
                 deleted.append(done.item.ref)
