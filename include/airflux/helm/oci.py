@@ -50,7 +50,8 @@ def fetch_oci_chart(repo: HelmRepository, *, chart: str, version: str, layout: L
                                       retryable=True)
                 helm.pull(ref, client=client, destination=tmp, version=picked, plain_http=plain)
         except helm.HelmError as e:
-            raise SourceError(f"cannot pull {ref}: {str(e).splitlines()[0] if str(e) else e}", obj=who,
+            detail = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise SourceError(f"cannot pull {ref}: {detail}{_auth_hint(detail, auth)}", obj=who,
                               retryable=True) from e
         (archive,) = Path(tmp).glob("*.tgz")
         body = archive.read_bytes()
@@ -65,3 +66,13 @@ def fetch_oci_chart(repo: HelmRepository, *, chart: str, version: str, layout: L
         os.replace(part, stored)
     return ChartArtifact(chart=ChartVersion(name=chart, version=picked, app_version="", digest=digest, url=ref),
                          path=stored, digest=digest, downloaded=downloaded)
+
+
+def _auth_hint(detail: str, auth: BasicAuth | None) -> str:
+    """A refusal for credentials says what to do about it (never what the credentials were)."""
+    lowered = detail.lower()
+    if "401" not in lowered and "unauthorized" not in lowered and "credential" not in lowered:
+        return ""
+    if auth is None:
+        return " (the registry asks for credentials: set spec.secretRef to a connection with login and password)"
+    return f" (the registry refused the login of {auth.username!r} from spec.secretRef)"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from airflux.helm.history import ReleaseRecord, append_record, keep_rendered, last_healthy, read_history
-from airflux.helm.hooks import load_hooks, run_hooks
+from airflux.helm.hooks import HookFailed, load_hooks, run_hooks
 from airflux.helm.render import HelmRender
 from airflux.inventory import Inventory, InventoryOptions, read_inventory, write_inventory
 from airflux.kube import KubeClient
@@ -135,14 +135,35 @@ def _remediate(client: KubeClient, release: HelmRelease, app: Kustomization, *, 
         raise ReleaseFailed(f"upgrade to revision {render.release.revision} failed, rolled back to revision "
                             f"{healthy.revision}: {error}", obj=release.ident, retryable=False,
                             remediation=outcome) from error
-    logger.error("revision %d failed; uninstalling the release", render.release.revision)
+    _uninstall(client, release, app, error=error, render=render, logger=logger)
+
+
+def _uninstall(client: KubeClient, release: HelmRelease, app: Kustomization, *, error: AirfluxError,
+               render: HelmRender, logger: logging.Logger) -> None:
+    """As ``helm uninstall``: ``pre-delete`` hooks, the release's objects removed (prune of its whole
+    inventory), ``post-delete`` hooks; each event's hooks in weight order with their delete policies.
+    A failing ``pre-delete`` hook stops the uninstall (the objects stay), as in Helm."""
+    revision = render.release.revision
+    logger.error("revision %d failed; uninstalling the release", revision)
+    hooks = load_hooks(render.hooks_path.read_text()) if render.hook_count else []
+    timeout = release.timeout.total_seconds()
+    ran: list[str] = []
+    try:
+        ran += run_hooks(client, hooks, event="pre-delete", dag_id=app.dag_id, timeout=timeout, logger=logger)
+    except HookFailed as stopped:
+        raise ReleaseFailed(f"revision {revision} failed, uninstall stopped: {stopped.message}; the release's "
+                            f"objects are left in place: {error}", obj=release.ident, retryable=False) from error
     opts = InventoryOptions(dag_id=app.dag_id)
     old = read_inventory(client, options=opts)
     if old is not None:
         result = prune(client, list(old.entries), options=PruneOptions(dag_id=app.dag_id, rendered=0,
                                                                        allow_empty=True, logger=logger))
         write_inventory(client, Inventory.of(result.remaining), options=opts, previous=old)
-    raise ReleaseFailed(f"revision {render.release.revision} failed, release uninstalled: {error}",
-                        obj=release.ident, retryable=False,
-                        remediation=RemediationOutcome(action="uninstalled",
-                                                       from_revision=render.release.revision)) from error
+    after = ""
+    try:
+        ran += run_hooks(client, hooks, event="post-delete", dag_id=app.dag_id, timeout=timeout, logger=logger)
+    except HookFailed as failed:
+        after = f" ({failed.message})"
+    outcome = RemediationOutcome(action="uninstalled", from_revision=revision, hooks=tuple(ran))
+    raise ReleaseFailed(f"revision {revision} failed, release uninstalled{after}: {error}", obj=release.ident,
+                        retryable=False, remediation=outcome) from error

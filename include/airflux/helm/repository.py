@@ -10,6 +10,7 @@ the Helm engine's registry client (``oci.py``). Credentials are used for the req
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import os
@@ -59,6 +60,7 @@ class ChartArtifact:
     path: Path
     digest: str  # sha256:<hex> of the stored archive
     downloaded: bool  # False when it was already stored
+    note: str = ""  # why the chart may not be the newest (a suspended repository), for the run's log
 
     @property
     def revision(self) -> str:
@@ -93,8 +95,7 @@ def fetch_index(repo: HelmRepository, *, layout: Layout, auth: BasicAuth | None 
                 now: float | None = None) -> dict[str, Any]:
     """The repository's parsed ``index.yaml``, from the cache while it is younger than ``spec.interval``."""
     now = time.time() if now is None else now
-    key = hashlib.sha256(repo.url.rstrip("/").encode()).hexdigest()[:24]
-    cached = helm_dir(layout) / "index" / f"{key}.json"
+    cached = _index_path(repo, layout)
     try:
         entry = json.loads(cached.read_bytes())
         fresh = now - float(entry["fetchedAt"]) < repo.interval.total_seconds()
@@ -119,6 +120,22 @@ def fetch_index(repo: HelmRepository, *, layout: Layout, auth: BasicAuth | None 
     tmp.write_text(json.dumps({"fetchedAt": now, "url": repo.url, "index": index}, default=str))
     os.replace(tmp, cached)
     return index
+
+
+def _index_path(repo: HelmRepository, layout: Layout) -> Path:
+    key = hashlib.sha256(repo.url.rstrip("/").encode()).hexdigest()[:24]
+    return helm_dir(layout) / "index" / f"{key}.json"
+
+
+def suspended_note(repo: HelmRepository, *, layout: Layout) -> str:
+    """What a suspended repository means for this run: the index it keeps using, and since when."""
+    try:
+        fetched = float(json.loads(_index_path(repo, layout).read_bytes())["fetchedAt"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return f"{_repo_name(repo)} is suspended"
+    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(fetched))
+    return (f"{_repo_name(repo)} is suspended: its index is not fetched, the one fetched at {when} is used "
+            f"(newer chart versions are not seen until it is resumed)")
 
 
 def resolve_version(repo: HelmRepository, index: dict[str, Any], *, chart: str, version: str) -> ChartVersion:
@@ -178,5 +195,8 @@ def fetch_chart(repo: HelmRepository, *, chart: str, version: str, layout: Layou
 
         return fetch_oci_chart(repo, chart=chart, version=version, layout=layout, auth=auth)
     index = fetch_index(repo, layout=layout, auth=auth)
-    return download_chart(repo, resolve_version(repo, index, chart=chart, version=version), layout=layout,
-                          auth=auth)
+    artifact = download_chart(repo, resolve_version(repo, index, chart=chart, version=version), layout=layout,
+                              auth=auth)
+    if repo.suspend:
+        return dataclasses.replace(artifact, note=suspended_note(repo, layout=layout))
+    return artifact

@@ -120,13 +120,16 @@ REMEDIATION_KEY = "remediation"  # XCom key of the apply task that holds a Remed
 @dataclass(frozen=True)
 class RemediationOutcome:
     """What a failed release's remediation did: ``rolled back`` to ``to_revision`` (the last healthy
-    release, re-applied and recorded as ``recorded_revision``) or ``uninstalled``; ``from_revision``
-    is the revision that failed. Kept here (no engine imports) so the notify step can read it."""
+    release, re-applied and recorded as ``recorded_revision``) or ``uninstalled`` (after the
+    ``pre-delete`` and before the ``post-delete`` hooks, named in ``hooks`` in the order run);
+    ``from_revision`` is the revision that failed. Kept here (no engine imports) so the notify step
+    can read it."""
 
     action: str  # "rolled back" | "uninstalled"
     from_revision: int
     to_revision: int | None = None
     recorded_revision: int | None = None
+    hooks: tuple[str, ...] = ()
 
     @property
     def rolled_back(self) -> bool:
@@ -134,7 +137,7 @@ class RemediationOutcome:
 
     def to_dict(self) -> dict[str, Any]:
         return {"action": self.action, "from_revision": self.from_revision, "to_revision": self.to_revision,
-                "recorded_revision": self.recorded_revision}
+                "recorded_revision": self.recorded_revision, "hooks": list(self.hooks)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RemediationOutcome:
@@ -142,4 +145,5 @@ class RemediationOutcome:
             return int(data[key]) if data.get(key) is not None else None
 
         return cls(action=str(data["action"]), from_revision=int(data["from_revision"]),
-                   to_revision=revision("to_revision"), recorded_revision=revision("recorded_revision"))
+                   to_revision=revision("to_revision"), recorded_revision=revision("recorded_revision"),
+                   hooks=tuple(str(h) for h in data.get("hooks") or ()))

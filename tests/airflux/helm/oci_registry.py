@@ -1,8 +1,10 @@
 """A minimal in-memory OCI distribution registry over plain HTTP, enough for Helm to push and pull charts:
-blob uploads (monolithic or chunked), manifests by tag or digest, the tag list."""
+blob uploads (monolithic or chunked), manifests by tag or digest, the tag list; optionally behind basic
+auth (every request without the right ``Authorization`` gets 401 and a ``Basic`` challenge)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import http.server
 import json
@@ -30,7 +32,28 @@ class Store:
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     store: Store
+    auth: str | None = None  # "user:password" when the registry asks for basic auth
+    refused: list[str]  # the request lines refused for missing or wrong credentials
     protocol_version = "HTTP/1.1"
+
+    def handle_one_request(self) -> None:
+        self.raw_requestline = self.rfile.readline(65537)
+        if not self.raw_requestline or not self.parse_request():
+            self.close_connection = True
+            return
+        if self.auth is not None:
+            expected = "Basic " + base64.b64encode(self.auth.encode()).decode()
+            if self.headers.get("Authorization") != expected:
+                self._body()
+                self.refused.append(self.requestline)
+                return self._send(401, b'{"errors":[{"code":"UNAUTHORIZED"}]}',
+                                  {"WWW-Authenticate": 'Basic realm="test-registry"',
+                                   "Content-Type": "application/json"}, head=self.command == "HEAD")
+        method = getattr(self, f"do_{self.command}", None)
+        if method is None:
+            return self._send(405)
+        method()
+        self.wfile.flush()
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -124,9 +147,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 @contextmanager
-def registry() -> Iterator[str]:
-    """``host:port`` of a fresh registry on 127.0.0.1."""
-    handler = type("Handler", (_Handler,), {"store": Store()})
+def registry(*, auth: str | None = None, refused: list[str] | None = None) -> Iterator[str]:
+    """``host:port`` of a fresh registry on 127.0.0.1 (behind basic auth with ``auth="user:password"``;
+    ``refused`` collects the requests it turned away)."""
+    handler = type("Handler", (_Handler,), {"store": Store(), "auth": auth,
+                                            "refused": refused if refused is not None else []})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

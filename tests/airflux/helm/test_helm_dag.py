@@ -150,7 +150,7 @@ def test_a_failed_upgrade_is_rolled_back_and_slack_is_told_from_the_typed_outcom
                                                                                  recorder: Recorder) -> None:
     assert run["second_state"] == "failed", run["second_log"][-3000:]
     assert _xcoms(run["db"], "remediation")["apply"] == {"action": "rolled back", "from_revision": 2,
-                                                         "to_revision": 1, "recorded_revision": 3}
+                                                         "to_revision": 1, "recorded_revision": 3, "hooks": []}
     deploy = run["cluster"].get("apps/v1", "Deployment", "shop", "shop")
     assert "kubesim.io/fail" not in (deploy["metadata"].get("annotations") or {})  # revision 1's content again
     titles = [r["body"]["blocks"][0]["text"]["text"] for r in recorder.messages()]

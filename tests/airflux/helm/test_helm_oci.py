@@ -1,5 +1,6 @@
 """OCI HelmRepositories: charts pushed by the Helm engine to a local plain-HTTP registry, the newest tag
-matching the range pulled through the engine's registry client and stored once per digest."""
+matching the range pulled through the engine's registry client and stored once per digest; a registry
+behind basic auth is logged in to with the ``secretRef`` credentials."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import helm_python as helm
+import pytest
 from charts import write_chart
 from oci_registry import registry
 
-from airflux.helm import fetch_chart
+from airflux.helm import BasicAuth, fetch_chart
+from airflux.model import SourceError
 from airflux.paths import Layout
 from airflux.specs.helm_types import HelmRepository
 from airflux.specs.types import Meta, Origin
@@ -44,3 +47,31 @@ def test_oci_release_deploys_like_an_http_one(tmp_path: Path, world: Any, kubesi
         summary = world.deploy(release, repo)
     assert summary.revision == 1
     assert kubesim.get("apps/v1", "Deployment", "shop", "shop")["metadata"]["labels"]["helm.sh/chart"] == "shop-3.1.0"
+
+
+def test_oci_secret_ref_credentials_log_in_to_a_registry_behind_basic_auth(tmp_path: Path) -> None:
+    refused: list[str] = []
+    layout = Layout(tmp_path / "store")
+    with registry(auth="robot:s3cret-pw", refused=refused) as host:
+        with helm.RegistryClient(plain_http=True, credentials_file=tmp_path / "pusher.json") as pusher:
+            pusher.login(host, username="robot", password="s3cret-pw", plain_http=True)
+            source = write_chart(tmp_path / "src", version="2.3.0")
+            helm.push(helm.package(source, destination=tmp_path / "pkg", version="2.3.0"), f"oci://{host}/charts",
+                      client=pusher, plain_http=True)
+        repo = HelmRepository(meta=Meta(name="private", namespace="flux-system"), origin=Origin(Path("x"), 0),
+                              url=f"oci://{host}/charts", type="oci", secret_ref="oci-creds")
+        with pytest.raises(SourceError, match=r"cannot pull oci://.*/charts/shop") as anonymous:
+            fetch_chart(repo, chart="shop", version="2.x", layout=layout)
+        with pytest.raises(SourceError) as wrong:
+            fetch_chart(repo, chart="shop", version="2.x", layout=layout, auth=BasicAuth("robot", "not-it-pw"))
+        artifact = fetch_chart(repo, chart="shop", version="2.x", layout=layout,
+                               auth=BasicAuth("robot", "s3cret-pw"))
+
+    assert anonymous.value.obj == "HelmRepository/flux-system/private"
+    assert any(line.startswith("GET /v2/charts/shop/tags/list") for line in refused)  # asked, and turned away
+    assert "the registry asks for credentials: set spec.secretRef" in str(anonymous.value)
+    assert "401" in str(wrong.value) and "refused the login of 'robot' from spec.secretRef" in str(wrong.value)
+    assert "not-it-pw" not in str(wrong.value) and "s3cret-pw" not in str(wrong.value)
+    assert artifact.chart.version == "2.3.0" and artifact.downloaded
+    with helm.Chart.load(artifact.path) as chart:
+        assert chart.version == "2.3.0"

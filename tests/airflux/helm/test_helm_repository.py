@@ -80,3 +80,28 @@ def test_no_matching_version_lists_what_the_repository_has(tmp_path: Path) -> No
     _publish(tmp_path, repo_dir, "1.0.0")
     with serve(repo_dir) as url, pytest.raises(SourceError, match=r"matches '>=2.0.0' \(has 1.0.0\)"):
         fetch_chart(_repo(url), chart="shop", version=">=2.0.0", layout=layout)
+
+
+def test_a_suspended_repository_fetches_no_index_and_says_why(tmp_path: Path) -> None:
+    repo_dir, layout, seen = tmp_path / "repo", Layout(tmp_path / "store"), []
+    _publish(tmp_path, repo_dir, "1.0.0")
+    with serve(repo_dir, seen=seen) as url:
+        assert fetch_chart(_repo(url), chart="shop", version="1.x", layout=layout).note == ""
+        _publish(tmp_path, repo_dir, "1.1.0")
+        suspended = _repo(url, interval=timedelta(0), suspend=True)  # its index would be due again
+        artifact = fetch_chart(suspended, chart="shop", version="1.x", layout=layout)
+
+    assert seen.count("/index.yaml") == 1  # only the fetch before it was suspended
+    assert artifact.chart.version == "1.0.0"  # 1.1.0 is not seen until the repository is resumed
+    assert artifact.note.startswith("HelmRepository/flux-system/charts is suspended: its index is not fetched, "
+                                    "the one fetched at ")
+    assert "newer chart versions are not seen until it is resumed" in artifact.note
+
+
+def test_a_suspended_repository_never_fetched_fails_naming_it(tmp_path: Path) -> None:
+    repo_dir, seen = tmp_path / "repo", []
+    _publish(tmp_path, repo_dir, "1.0.0")
+    refusal = "HelmRepository/flux-system/charts is suspended and no index was fetched before"
+    with serve(repo_dir, seen=seen) as url, pytest.raises(SourceError, match=refusal) as failed:
+        fetch_chart(_repo(url, suspend=True), chart="shop", version="*", layout=Layout(tmp_path / "store"))
+    assert seen == [] and not failed.value.retryable
