@@ -101,11 +101,14 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _has_commit(git: Git, commit: str) -> bool:
-    status, _, _ = git.execute(
-        ["git", "cat-file", "-e", f"{commit}^{{commit}}"], with_exceptions=False, with_extended_output=True
-    )
+def _git_says_yes(git: Git, *args: str) -> bool:
+    """A yes/no question to git, answered by its exit status (a non-zero exit is "no", not a failure)."""
+    status, _, _ = git.execute(["git", *args], with_exceptions=False, with_extended_output=True)
     return status == 0
+
+
+def _has_commit(git: Git, commit: str) -> bool:
+    return _git_says_yes(git, "cat-file", "-e", f"{commit}^{{commit}}")
 
 
 def _init_cache(cache: Path) -> Git:
@@ -184,17 +187,9 @@ def _check_ancestry(
     repo: GitRepository, access: GitAccess, cache: Path, tip: ResolvedRef, commit: str, timeout: float
 ) -> None:
     """A commit on a branch that has moved on (or a pinned older commit) must be in its history."""
-    _init_cache(cache)
+    git = _init_cache(cache)
     _fetch_full(repo, access, cache, tip.full_name, timeout)
-    git = Git(str(cache))
-    reachable = _has_commit(git, commit) and (
-        git.execute(
-            ["git", "merge-base", "--is-ancestor", commit, tip.commit],
-            with_exceptions=False,
-            with_extended_output=True,
-        )[0]
-        == 0
-    )
+    reachable = _has_commit(git, commit) and _git_says_yes(git, "merge-base", "--is-ancestor", commit, tip.commit)
     if not reachable:
         raise source_error(
             repo, f"commit {commit} is not reachable from {tip.name} ({tip.commit})", retryable=False
