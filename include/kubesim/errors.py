@@ -189,12 +189,6 @@ def internal(message: str) -> ApiError:
     )
 
 
-def service_unavailable(message: str = "") -> ApiError:
-    return ApiError(
-        503, "ServiceUnavailable", message or "the server is currently unable to handle the request"
-    )
-
-
 _REASONS = {
     400: "BadRequest",
     401: "Unauthorized",
