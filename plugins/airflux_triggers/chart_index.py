@@ -19,15 +19,17 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import yaml
 
-from airflux.helm.repository import BasicAuth, resolve_version
 from airflux.model import SourceError
 from airflux.source.semver import SemverError, latest
 from airflux.specs.helm_types import HelmRepository
+
+if TYPE_CHECKING:  # the package loads the Helm engine and the kubernetes client: never at DAG parse time
+    from airflux.helm.repository import BasicAuth
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
@@ -101,6 +103,8 @@ class ChartIndexPoller:
             raise SourceError(f"index.yaml of {self.ident} is not valid YAML", obj=self.ident) from exc
         if not isinstance(index, dict):
             raise SourceError(f"index.yaml of {self.ident} has no entries", obj=self.ident)
+        from airflux.helm.repository import resolve_version
+
         picked = resolve_version(self.repo, index, chart=self.chart, version=self.version).version
         self._etag, self._modified, self._picked = etag, modified, picked
         return IndexPoll(picked, downloaded=True)

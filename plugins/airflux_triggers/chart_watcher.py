@@ -14,11 +14,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
-from airflux.helm.repository import BasicAuth
 from airflux.source import redact_url
 from airflux.specs.helm_types import HelmRepository
 from airflux.specs.types import Meta, Origin
@@ -26,6 +25,9 @@ from airflux_triggers.chart_index import ChartIndexPoller
 from airflux_triggers.git_watcher import RevisionMemory
 from airflux_triggers.repository import git_credentials
 from airflux_triggers.settings import helm_poll_settings
+
+if TYPE_CHECKING:  # ``airflux.helm`` loads the Helm engine: only where a poll runs, never at DAG parse time
+    from airflux.helm.repository import BasicAuth
 
 CLASSPATH = "airflux_triggers.chart_watcher.ChartVersionTrigger"
 
@@ -48,6 +50,8 @@ async def basic_auth(secret_ref: str | None) -> BasicAuth | None:
     credentials = await git_credentials(secret_ref)
     if credentials is None or not credentials.username:
         return None
+    from airflux.helm.repository import BasicAuth
+
     return BasicAuth(credentials.username, credentials.password or "")
 
 

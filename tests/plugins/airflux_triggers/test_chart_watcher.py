@@ -269,3 +269,22 @@ def test_chart_sensor_defers_until_the_range_picks_another_version(index: tuple[
     (event,) = asyncio.run(wait())
     assert sensor.execute_complete({}, event) == "1.1.0"
     assert sensor.execute({"ti": SimpleNamespace(xcom_pull=lambda **_: None)}) is None  # first run: go at once
+
+
+def test_building_helm_release_dags_loads_neither_the_helm_engine_nor_the_kubernetes_client(tmp_path: Path) -> None:
+    """The chart watcher is built at DAG parse time: the Helm engine (a Go runtime) and the kubernetes client
+    must load only where a poll or a task runs, never in the parsing (and forking) processes."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "apps.yaml").write_text(APPS + release("web") + release("sensed").replace(
+        "namespace: apps}", "namespace: apps" + SENSOR + "}"))
+    root = Path(__file__).resolve().parents[3]
+    probe = ("import sys; from airflux.specs import load_apps; from airflux_ops.factory import app_dags; "
+             f"dags = app_dags(load_apps({str(tmp_path)!r})); "
+             "print(sorted(dags), [m for m in ('helm_python', 'kubernetes', 'airflux.helm') if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": f"{root / 'include'}{os.pathsep}{root / 'plugins'}"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "['hr.apps.sensed', 'hr.apps.web'] []"
