@@ -39,6 +39,7 @@ CLUSTER_SCOPED = frozenset({
 _JSON = json.JSONEncoder(separators=(",", ":"), check_circular=False)  # one encoder for every document
 PARALLEL = True
 PARALLEL_FROM = 200  # documents; below that a second thread costs more than it saves
+CHUNK = 128  # documents per library call when reading in parallel
 
 IsNamespaced = Callable[[str, str], bool]  # (apiVersion, kind) → namespaced?
 
@@ -95,11 +96,11 @@ def _parse_all(manifests: dict[str, str]) -> list[tuple[str, Doc]]:
     texts = [text for _, text in parts]
     try:
         if len(parts) >= PARALLEL_FROM and PARALLEL:
-            # The library call releases the GIL: the second half is read on another core meanwhile.
-            half = len(texts) // 2
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                later = pool.submit(_read_yaml, texts[half:])
-                items = _read_yaml(texts[:half]) + later.result()
+            # The library call releases the GIL: chunks are read on two cores at once, and smaller
+            # calls keep the Go heap (and its collections) small.
+            chunks = [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)]
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                items = [item for chunk in pool.map(_read_yaml, chunks) for item in chunk]
         else:
             items = _read_yaml(texts)
     except helm.HelmError:

@@ -76,9 +76,9 @@ spec: {ports: [{port: {{ add 8000 $i }}, targetPort: http}], selector: {app: sho
 """
 
 
-def test_a_large_set_read_in_two_halves_equals_helm_template(tmp_path: Path) -> None:
-    """Above ``PARALLEL_FROM`` documents the rendered YAML is read in two halves on two threads; the
-    objects are those upstream renders."""
+def test_a_large_set_read_in_parallel_chunks_equals_helm_template(tmp_path: Path) -> None:
+    """Above ``PARALLEL_FROM`` documents the rendered YAML is read in chunks of ``CHUNK`` documents on
+    two threads; the objects are those upstream renders."""
     from airflux.helm.manifests import PARALLEL_FROM
 
     chart = write_chart(tmp_path / "src", extra_templates={"many.yaml": MANY})
