@@ -2,6 +2,7 @@
 ``dag.test()`` fetches the chart from a local Helm repository, renders, diffs, applies and notifies.
 A second run upgrades to values that never become healthy: the release is rolled back, the apply task
 leaves the typed outcome in XCom and Slack (a local recorder) is told "rolled back" from that outcome.
+A third run with the HelmRepository suspended fetches no index (a newer chart stays unseen) and says so.
 
 Same set-up as tests/plugins/airflux_ops/test_ops_dag_runs.py: a fresh Airflow metadata database, the
 real dags/ files, a kubesim cluster named by ``KUBECONFIG``; nothing is mocked.
@@ -114,10 +115,16 @@ def run(tmp_path_factory: pytest.TempPathFactory, recorder: Recorder) -> Any:
         (apps / "shop.yaml").write_text(APPS.format(url=url).replace("  timeout: 30s\n", "  timeout: 3s\n")
                                         .replace("  values: {replicaCount: 2}\n", BAD.format()))
         again = subprocess.run([sys.executable, "-c", RUN], env=env, capture_output=True, text=True, timeout=300)
+        # Third run: the repository suspended (and its index due again) while a newer chart is published.
+        package(write_chart(work / "src-1.2.0", version="1.2.0"), repo, version="1.2.0")
+        (apps / "shop.yaml").write_text(APPS.format(url=url).replace("interval: 10m}", "interval: 1s, suspend: true}"))
+        third = subprocess.run([sys.executable, "-c", RUN], env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, (again.stdout + again.stderr)[-4000:]
+    assert third.returncode == 0, (third.stdout + third.stderr)[-4000:]
     yield {"cluster": cluster, "db": db, "log": done.stdout + done.stderr, "installed": installed,
            "chain": json.loads(first["CHAIN"]), "state": json.loads(first["RESULT"]),
-           "second_state": json.loads(_lines(again.stdout)["RESULT"]), "second_log": again.stdout + again.stderr}
+           "second_state": json.loads(_lines(again.stdout)["RESULT"]), "second_log": again.stdout + again.stderr,
+           "third_state": json.loads(_lines(third.stdout)["RESULT"]), "third_log": third.stdout + third.stderr}
     cluster.sim.stop()
 
 
@@ -127,8 +134,10 @@ def _lines(stdout: str) -> dict[str, str]:
 
 
 def _xcoms(db: Path, key: str = "return_value") -> dict[str, Any]:
+    """Each task's XCom ``key`` of the newest run that left one."""
     with sqlite3.connect(db) as conn:
-        rows = conn.execute("select task_id, value from xcom where dag_id = 'hr.shop.shop' and key = ?", (key,))
+        rows = conn.execute("select task_id, value from xcom where dag_id = 'hr.shop.shop' and key = ? "
+                            "order by timestamp", (key,))
         return {task_id: json.loads(value) for task_id, value in rows}
 
 
@@ -154,6 +163,14 @@ def test_a_failed_upgrade_is_rolled_back_and_slack_is_told_from_the_typed_outcom
     deploy = run["cluster"].get("apps/v1", "Deployment", "shop", "shop")
     assert "kubesim.io/fail" not in (deploy["metadata"].get("annotations") or {})  # revision 1's content again
     titles = [r["body"]["blocks"][0]["text"]["text"] for r in recorder.messages()]
-    assert titles == ["HelmRelease shop/shop applied", "HelmRelease shop/shop rolled back"]
-    rolled = json.dumps(recorder.messages()[-1]["body"])
+    assert titles[:2] == ["HelmRelease shop/shop applied", "HelmRelease shop/shop rolled back"]
+    rolled = json.dumps(recorder.messages()[1]["body"])
     assert "*Rolled back to* `revision 1` *from* `revision 2`" in rolled
+
+
+def test_a_suspended_repository_fetches_no_index_and_the_run_says_why(run: Any) -> None:
+    assert run["third_state"] == "success", run["third_log"][-3000:]
+    fetched = _xcoms(run["db"])["fetch_source"]
+    assert fetched["version"] == "1.1.0"  # 1.2.0 was published after the last index fetch
+    assert fetched["note"].startswith("HelmRepository/flux-system/charts is suspended: its index is not fetched")
+    assert "is suspended: its index is not fetched" in run["third_log"]  # the task's log says it too
