@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from airflux.diff.changes import Change, ChangeSet
@@ -26,6 +26,7 @@ from airflux.inventory.model import Inventory, config_digest, live_fingerprint
 from airflux.kube import KubeApiError, KubeClient, ResourceInfo, parallel_map
 from airflux.model import Action, DryRunError, ObjRef
 from airflux.ownership import OWNER_LABEL, SsaPolicy, force_enabled, prunable, ssa_policy
+from airflux.prune.stage import namespaces_in_use
 
 log = logging.getLogger(__name__)
 
@@ -229,4 +230,20 @@ def _deleted(client: KubeClient, rendered: list[ObjRef], *, options: DiffOptions
             raise outcome.error
         if outcome.value is not None:
             out.append(outcome.value)
-    return out
+    return _namespaces_kept(client, out, rendered=rendered)
+
+
+def _namespaces_kept(client: KubeClient, changes: list[Change], *, rendered: list[ObjRef]) -> list[Change]:
+    """Say "skipped" for a stale Namespace that prune will keep because something else still lives in it.
+
+    Uses prune's own check, so the diff, the run summary and Slack announce only deletions prune makes;
+    prune checks again before deleting. The namespace listing is paid only when a Namespace would go.
+    """
+    doomed = [ch.ref for ch in changes if ch.action is Action.DELETED and ch.ref.kind == "Namespace"
+              and ch.ref.group == ""]
+    if not doomed:
+        return changes
+    deleting = frozenset(ch.ref for ch in changes if ch.action is Action.DELETED)
+    in_use = namespaces_in_use(client, doomed, deleting=deleting, surviving=rendered)
+    return [replace(ch, action=Action.SKIPPED, reason=f"kept: {in_use[ch.ref]}") if ch.ref in in_use else ch
+            for ch in changes]

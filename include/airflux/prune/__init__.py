@@ -1,7 +1,7 @@
 """Prune stage: delete what left the render and is still ours (see ``prune.stage``)."""
 
 from airflux.prune.plan import PrunePlan, blocking_objects, check_empty_render, plan_prune
-from airflux.prune.stage import PruneFailed, PruneOptions, PruneResult, prune
+from airflux.prune.stage import PruneFailed, PruneOptions, PruneResult, namespaces_in_use, prune
 
 __all__ = ["PruneFailed", "PruneOptions", "PrunePlan", "PruneResult", "blocking_objects", "check_empty_render",
-           "plan_prune", "prune"]
+           "namespaces_in_use", "plan_prune", "prune"]

@@ -60,16 +60,23 @@ def _namespace_contents(client: KubeClient, kinds: list[ResourceInfo], namespace
     return objects
 
 
-def _namespaces_in_use(client: KubeClient, namespaces: list[Entry], *,
-                       deleting: frozenset[ObjRef]) -> dict[ObjRef, str]:
-    """Why each of ``namespaces`` that still holds objects not being pruned must stay."""
+def namespaces_in_use(client: KubeClient, namespaces: Sequence[ObjRef], *, deleting: frozenset[ObjRef],
+                      surviving: Sequence[ObjRef] = ()) -> dict[ObjRef, str]:
+    """Why each of ``namespaces`` that still holds objects not being pruned must stay.
+
+    ``surviving`` names objects known to outlive this run that a listing may not show yet (diff asks
+    before apply has created what is still rendered). Prune decides with this; diff reports with it.
+    """
+    if not namespaces:
+        return {}
     kinds = client.namespaced_kinds()  # discovery once for every namespace, not once per namespace
     in_use: dict[ObjRef, str] = {}
-    for entry in namespaces:
-        blocking = blocking_objects(_namespace_contents(client, kinds, entry.ref.name), deleting=deleting)
+    for ns in namespaces:
+        listed = blocking_objects(_namespace_contents(client, kinds, ns.name), deleting=deleting)
+        blocking = sorted(set(listed) | {r for r in surviving if r.namespace == ns.name and r not in deleting})
         if blocking:
             shown = ", ".join(str(r) for r in blocking[:5]) + (" ..." if len(blocking) > 5 else "")
-            in_use[entry.ref] = f"namespace still holds {len(blocking)} object(s) that are not being pruned: {shown}"
+            in_use[ns] = f"namespace still holds {len(blocking)} object(s) that are not being pruned: {shown}"
     return in_use
 
 
@@ -106,7 +113,7 @@ def prune(client: KubeClient, stale: Sequence[Entry], *, options: PruneOptions) 
     for _kind, group in groupby(plan.delete, key=lambda e: e.ref.kind):
         batch = list(group)
         if batch[0].ref.kind == "Namespace":
-            in_use = _namespaces_in_use(client, batch, deleting=deleting)
+            in_use = namespaces_in_use(client, [e.ref for e in batch], deleting=deleting)
             for entry in batch:
                 if entry.ref in in_use:
                     kept.append((entry.ref, in_use[entry.ref]))
