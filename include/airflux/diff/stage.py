@@ -26,7 +26,7 @@ from airflux.inventory.model import Inventory, config_digest, live_fingerprint
 from airflux.kube import KubeApiError, KubeClient, ResourceInfo, parallel_map
 from airflux.model import Action, DryRunError, ObjRef
 from airflux.ownership import OWNER_LABEL, SsaPolicy, force_enabled, prunable, ssa_policy
-from airflux.prune.stage import namespaces_in_use
+from airflux.prune.namespaces import namespaces_in_use
 
 log = logging.getLogger(__name__)
 

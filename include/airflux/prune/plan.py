@@ -2,8 +2,8 @@
 
 Prune is the one place where Airflux destroys things, so the rules are spelled out here and tested
 without a cluster: only objects that left the render, still carry our owner label, do not opt out
-with ``kustomize.toolkit.fluxcd.io/prune: disabled``; Namespaces only when nothing foreign lives
-in them; and never everything because a render came out empty by mistake.
+with ``kustomize.toolkit.fluxcd.io/prune: disabled``; and never everything because a render came out
+empty by mistake. Whether a Namespace may go is ``prune.namespaces``.
 """
 
 from __future__ import annotations
@@ -16,13 +16,6 @@ from airflux.apply.kinds import prune_order
 from airflux.inventory.model import Entry
 from airflux.model import ObjRef, PruneError
 from airflux.ownership import owned_by, prune_disabled
-
-# Objects Kubernetes puts into every namespace by itself: they do not make a namespace "in use".
-AUTOMATIC_OBJECTS: frozenset[tuple[str, str]] = frozenset({
-    ("ConfigMap", "kube-root-ca.crt"),
-    ("ServiceAccount", "default"),
-})
-IGNORED_KINDS = frozenset({"Event"})
 
 
 @dataclass(frozen=True)
@@ -57,22 +50,3 @@ def plan_prune(stale: Iterable[Entry], live: Mapping[ObjRef, dict[str, Any] | No
         else:
             delete.append(entry)
     return PrunePlan(tuple(delete), tuple(keep), tuple(gone))
-
-
-def blocking_objects(objects: Iterable[dict[str, Any]], *, deleting: frozenset[ObjRef]) -> list[ObjRef]:
-    """Objects that keep a namespace alive: everything not pruned now, not created by Kubernetes.
-
-    Deleting a Namespace deletes everything in it, so anything that is meant to survive (another
-    app's or a person's objects, ours that opt out of prune or are still rendered) blocks it.
-    """
-    out = []
-    for obj in objects:
-        ref = ObjRef.of(obj)
-        meta = obj.get("metadata") or {}
-        if ref in deleting or ref.kind in IGNORED_KINDS:
-            continue
-        if (ref.kind, ref.name) in AUTOMATIC_OBJECTS or meta.get("ownerReferences"):
-            # Owned objects (ReplicaSets, Pods, EndpointSlices) go with their owner.
-            continue
-        out.append(ref)
-    return sorted(out)

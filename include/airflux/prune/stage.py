@@ -14,9 +14,10 @@ from itertools import groupby
 from typing import Any
 
 from airflux.inventory.model import Entry
-from airflux.kube import KubeApiError, KubeClient, ResourceInfo, parallel_map
+from airflux.kube import KubeApiError, KubeClient, parallel_map
 from airflux.model import ObjRef, PruneError
-from airflux.prune.plan import blocking_objects, check_empty_render, plan_prune
+from airflux.prune.namespaces import namespaces_in_use
+from airflux.prune.plan import check_empty_render, plan_prune
 
 log = logging.getLogger(__name__)
 
@@ -47,37 +48,6 @@ class PruneFailed(PruneError):
         super().__init__(f"could not delete {len(result.failed)} object(s) (kept in the inventory):\n{lines}",
                          retryable=True)
         self.result = result
-
-
-def _namespace_contents(client: KubeClient, kinds: list[ResourceInfo], namespace: str) -> list[dict[str, Any]]:
-    objects: list[dict[str, Any]] = []
-    for info in kinds:
-        try:
-            objects += client.list_objects(info.api_version, info.kind, namespace=namespace)
-        except KubeApiError as e:
-            if e.status not in (403, 404, 405):
-                raise
-    return objects
-
-
-def namespaces_in_use(client: KubeClient, namespaces: Sequence[ObjRef], *, deleting: frozenset[ObjRef],
-                      surviving: Sequence[ObjRef] = ()) -> dict[ObjRef, str]:
-    """Why each of ``namespaces`` that still holds objects not being pruned must stay.
-
-    ``surviving`` names objects known to outlive this run that a listing may not show yet (diff asks
-    before apply has created what is still rendered). Prune decides with this; diff reports with it.
-    """
-    if not namespaces:
-        return {}
-    kinds = client.namespaced_kinds()  # discovery once for every namespace, not once per namespace
-    in_use: dict[ObjRef, str] = {}
-    for ns in namespaces:
-        listed = blocking_objects(_namespace_contents(client, kinds, ns.name), deleting=deleting)
-        blocking = sorted(set(listed) | {r for r in surviving if r.namespace == ns.name and r not in deleting})
-        if blocking:
-            shown = ", ".join(str(r) for r in blocking[:5]) + (" ..." if len(blocking) > 5 else "")
-            in_use[ns] = f"namespace still holds {len(blocking)} object(s) that are not being pruned: {shown}"
-    return in_use
 
 
 def prune(client: KubeClient, stale: Sequence[Entry], *, options: PruneOptions) -> PruneResult:

@@ -9,7 +9,8 @@ from airflux.diff.takeover import needs_takeover, predict_takeover, takeover_pat
 from airflux.inventory.model import Entry, Inventory, object_id, parse_id
 from airflux.model import ObjRef, PruneError
 from airflux.ownership import OWNER_LABEL
-from airflux.prune.plan import blocking_objects, check_empty_render, plan_prune
+from airflux.prune.namespaces import blocking_objects
+from airflux.prune.plan import check_empty_render, plan_prune
 
 
 def _obj(kind: str, name: str, api: str = "v1", ns: str | None = None, **meta: object) -> dict:
