@@ -8,14 +8,13 @@ localhost/127.0.0.1 are spoken to over plain HTTP (as ``helm --plain-http`` for 
 from __future__ import annotations
 
 import hashlib
-import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from airflux.model import SourceError
-from airflux.paths import Layout
+from airflux.paths import Layout, write_atomic
 from airflux.source.semver import SemverError, latest
 from airflux.specs.helm_types import HelmRepository
 
@@ -61,9 +60,7 @@ def fetch_oci_chart(repo: HelmRepository, *, chart: str, version: str, layout: L
     stored = store / f"{digest.split(':', 1)[1]}.tgz"
     downloaded = not stored.is_file()
     if downloaded:
-        part = stored.with_name(f".{stored.name}.{os.getpid()}.tmp")
-        part.write_bytes(body)
-        os.replace(part, stored)
+        write_atomic(stored, body)
     return ChartArtifact(chart=ChartVersion(name=chart, version=picked, app_version="", digest=digest, url=ref),
                          path=stored, digest=digest, downloaded=downloaded)
 

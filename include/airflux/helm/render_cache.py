@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import tarfile
-import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,7 @@ import yaml
 
 from airflux.helm.engine import Capabilities, ReleaseFacts
 from airflux.helm.manifests import Hook
-from airflux.paths import Layout
+from airflux.paths import Layout, write_atomic
 from airflux.render import cache
 from airflux.render.result import RenderResult
 
@@ -90,14 +88,8 @@ def lookup(layout: Layout, key: str) -> CachedRender | None:
 def store_hooks(layout: Layout, key: str, hooks: list[Hook]) -> Path:
     """Write the hooks beside the stored main set, then the marker that completes the entry."""
     path = _hooks_path(layout, key)
-    _atomic_write(path, yaml.safe_dump_all(
+    write_atomic(path, yaml.safe_dump_all(
         [{"template": h.template, "events": list(h.events), "weight": h.weight,
           "deletePolicies": list(h.delete_policies), "object": h.obj} for h in hooks], sort_keys=False))
-    _atomic_write(_marker(layout, key), json.dumps({"hooks": len(hooks)}))
+    write_atomic(_marker(layout, key), json.dumps({"hooks": len(hooks)}))
     return path
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)

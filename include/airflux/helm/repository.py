@@ -13,7 +13,6 @@ import base64
 import dataclasses
 import hashlib
 import json
-import os
 import time
 import urllib.error
 import urllib.request
@@ -25,7 +24,7 @@ from urllib.parse import urljoin
 import yaml
 
 from airflux.model import SourceError
-from airflux.paths import Layout
+from airflux.paths import Layout, write_atomic
 from airflux.source.semver import SemverError, latest
 from airflux.specs.helm_types import HelmRepository
 
@@ -116,9 +115,7 @@ def fetch_index(repo: HelmRepository, *, layout: Layout, auth: BasicAuth | None 
         raise SourceError(f"index.yaml of {_repo_name(repo)} has no entries", obj=_repo_name(repo),
                           retryable=False)
     cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"fetchedAt": now, "url": repo.url, "index": index}, default=str))
-    os.replace(tmp, cached)
+    write_atomic(cached, json.dumps({"fetchedAt": now, "url": repo.url, "index": index}, default=str))
     return index
 
 
@@ -181,9 +178,7 @@ def download_chart(repo: HelmRepository, chart: ChartVersion, *, layout: Layout,
                           f"index ({chart.digest})", obj=who, retryable=True)
     store.mkdir(parents=True, exist_ok=True)
     stored = store / f"{digest.split(':', 1)[1]}.tgz"
-    tmp = stored.with_name(f".{stored.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(body)
-    os.replace(tmp, stored)
+    write_atomic(stored, body)
     return ChartArtifact(chart=chart, path=stored, digest=digest, downloaded=True)
 
 

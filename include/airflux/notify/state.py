@@ -14,14 +14,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from airflux.paths import write_atomic
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -87,10 +87,8 @@ class StateStore:
     def save(self, dag_id: str, memory: AppMemory) -> None:
         path = self.path(dag_id)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "w") as fh:
-            json.dump(memory.to_dict(), fh, indent=1, sort_keys=True)
-        os.replace(tmp, path)
+        # Private to its user, like the mkstemp file it used to be; callers hold ``locked(dag_id)``.
+        write_atomic(path, json.dumps(memory.to_dict(), indent=1, sort_keys=True), mode=0o600)
 
     @contextlib.contextmanager
     def locked(self, dag_id: str) -> Iterator[None]:
