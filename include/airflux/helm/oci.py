@@ -30,7 +30,7 @@ def fetch_oci_chart(repo: HelmRepository, *, chart: str, version: str, layout: L
 
     from airflux.helm.repository import ChartArtifact, ChartVersion, helm_dir
 
-    who = f"HelmRepository/{repo.meta.namespace}/{repo.meta.name}"
+    who = repo.ident
     ref = f"{repo.url.rstrip('/')}/{chart}"
     host = urlsplit(repo.url).netloc
     plain = urlsplit(repo.url).hostname in LOCAL_HOSTS

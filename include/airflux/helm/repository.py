@@ -71,7 +71,7 @@ def helm_dir(layout: Layout) -> Path:
 
 
 def _repo_name(repo: HelmRepository) -> str:
-    return f"HelmRepository/{repo.meta.namespace}/{repo.meta.name}"
+    return repo.ident
 
 
 def _get(url: str, *, auth: BasicAuth | None, timeout: float, what: str) -> bytes:

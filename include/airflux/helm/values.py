@@ -18,6 +18,7 @@ import yaml
 
 from airflux.model import RenderError
 from airflux.specs.helm_types import HelmRelease, ValuesReference
+from airflux.specs.types import ident
 
 # Reads one ConfigMap/Secret (decoded data) from the release's namespace; None when it does not exist.
 ValuesReader = Callable[[ValuesReference], dict[str, str] | None]
@@ -76,7 +77,7 @@ def compose_values(release: HelmRelease, *, read: ValuesReader | None) -> dict[s
     """``valuesFrom`` in order, then ``spec.values``: the user-supplied values of the release."""
     result: dict[str, Any] = {}
     for ref in release.values_from:
-        where = f"{ref.kind}/{release.meta.namespace}/{ref.name}"
+        where = ident(ref.kind, release.meta.namespace, ref.name)
         data = read(ref) if read is not None else None
         if data is None or ref.values_key not in data:
             if ref.optional:

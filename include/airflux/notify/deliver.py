@@ -103,7 +103,7 @@ def send(provider: Provider, message: Message, *, secret: str | None, alert: str
          options: DeliveryOptions | None = None) -> Delivery:
     """Post ``message``; never raises. ``secret`` is the bot token (token mode) or webhook URL."""
     options = options or DeliveryOptions()
-    ident = f"Provider/{provider.meta.namespace}/{provider.meta.name}"
+    ident = provider.ident
     secrets = secret_values(secret)
     mode = "token" if provider.token_mode else "webhook"
     payload = message.payload()

@@ -111,7 +111,7 @@ def _one_alert(facts: RunFacts, alert: Alert, base: Event | None, memory: AppMem
         return memory
     secret = secrets.get(provider_key(provider))
     if provider.secret_ref and secret is None:
-        deliveries.append(Delivery(alert=alert.ident, provider=f"Provider/{provider_key(provider)}",
+        deliveries.append(Delivery(alert=alert.ident, provider=provider.ident,
                                    mode="token" if provider.token_mode else "webhook", delivered=False,
                                    error=f"spec.secretRef: no Airflow connection '{provider.secret_ref}'"))
         return memory

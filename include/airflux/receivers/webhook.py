@@ -123,5 +123,5 @@ def handle_hook(receiver: Receiver, *, token: str, headers: Mapping[str, str], b
         return HookOutcome(receiver.ident, event, (), "pong")
     if event is not None and receiver.events and event not in receiver.events:
         return HookOutcome(receiver.ident, event, (), f"event {event!r} is not in spec.events; ignored")
-    names = ", ".join(f"{ref.kind}/{ref.namespace}/{ref.name}" for ref in receiver.resources)
+    names = ", ".join(ref.ident for ref in receiver.resources)
     return HookOutcome(receiver.ident, event, receiver.resources, f"reconcile requested for {names}")

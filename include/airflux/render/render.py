@@ -34,7 +34,7 @@ def render(
     (Secret values decoded) and returns None when it does not exist. ``timeout`` bounds the
     kustomize build (default: the Kustomization's ``spec.timeout``).
     """
-    who = f"Kustomization/{ks.meta.namespace}/{ks.meta.name}"
+    who = ks.ident
     try:
         variables = collect_vars(ks, substitute_from)
         kubectl = kustomize.find_kubectl()

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from airflux.render.result import RenderFileError
-from airflux.specs.types import Kustomization, SubstituteFrom
+from airflux.specs.types import Kustomization, SubstituteFrom, ident
 
 DISABLED_KEY = "kustomize.toolkit.fluxcd.io/substitute"
 VAR_NAME = re.compile(r"^[_a-zA-Z][_a-zA-Z0-9]*$")
@@ -36,7 +36,7 @@ def collect_vars(ks: Kustomization, reader: SubstituteReader | None) -> dict[str
         return {}
     variables: dict[str, str] = {}
     for ref in post.substitute_from:
-        what = f"substituteFrom {ref.kind}/{ks.meta.namespace}/{ref.name}"
+        what = f"substituteFrom {ident(ref.kind, ks.meta.namespace, ref.name)}"
         try:
             data = reader(ref) if reader is not None else None
         except Exception as e:  # the reader talks to a cluster: any failure is worth a retry

@@ -63,7 +63,7 @@ _NETWORK_MARKERS = (
 
 def repo_ref(repo: GitRepository) -> str:
     """How errors and logs name a source: ``GitRepository/namespace/name``."""
-    return f"GitRepository/{repo.meta.namespace}/{repo.meta.name}"
+    return repo.ident
 
 
 @dataclass(frozen=True)

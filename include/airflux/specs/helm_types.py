@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from airflux.specs.types import CrossRef, Image, Kustomization, Meta, Origin, Patch
+from airflux.specs.types import CrossRef, Image, Kustomization, Meta, Named, Origin, Patch
 
 
 @dataclass(frozen=True)
-class HelmRepository:
+class HelmRepository(Named):
     meta: Meta
     origin: Origin
     url: str
@@ -65,7 +65,7 @@ class PostRenderer:
 
 
 @dataclass(frozen=True)
-class HelmRelease:
+class HelmRelease(Named):
     meta: Meta
     origin: Origin
     chart: ChartRef
@@ -90,10 +90,6 @@ class HelmRelease:
     @property
     def dag_id(self) -> str:
         return f"hr.{self.meta.namespace}.{self.meta.name}"
-
-    @property
-    def ident(self) -> str:
-        return f"HelmRelease/{self.meta.namespace}/{self.meta.name}"
 
 
 class _ReleaseApp(Kustomization):

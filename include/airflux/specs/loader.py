@@ -23,7 +23,7 @@ from airflux.specs.helm_build import build_helm_release, build_helm_repository
 from airflux.specs.helm_types import HelmRelease, HelmRepository
 from airflux.specs.notification import Alert, Provider, build_alert, build_provider
 from airflux.specs.receiver import Receiver, build_receiver, missing_resources
-from airflux.specs.types import GitRepository, Kustomization, Origin
+from airflux.specs.types import GitRepository, Kustomization, Origin, ident
 from airflux.specs.validate import check_document
 
 APPS_DIR_ENV = "AIRFLUX_APPS_DIR"
@@ -203,8 +203,7 @@ class _Collector:
                 message = f"{ref.kind} {ref.namespace}/{ref.name} has definition errors (see its own error)"
             else:
                 message = f"{ref.kind} {ref.namespace}/{ref.name} is not defined in the apps directory"
-            ident = f"Kustomization/{app.meta.namespace}/{app.meta.name}"
-            self._error(app.origin.file, app.origin.doc, ident, "spec.sourceRef.name", message)
+            self._error(app.origin.file, app.origin.doc, app.ident, "spec.sourceRef.name", message)
             del self.apps[key]
 
     def _check_chart_sources(self) -> None:
@@ -245,7 +244,7 @@ class _Collector:
         for table in tables:
             for key, app in list(table.items()):
                 for field_path, message in annotation_problems(app):
-                    self._error(app.origin.file, app.origin.doc, f"{app.kind}/{app.meta.namespace}/{app.meta.name}",
+                    self._error(app.origin.file, app.origin.doc, app.ident,
                                 field_path, message)
                     table.pop(key, None)
 
@@ -255,7 +254,7 @@ class _Collector:
         # One graph for both kinds (Kustomizations name Kustomizations, HelmReleases name HelmReleases).
         for problem in dependency_problems([*self.apps.values(), *self.releases.values()], broken=self.broken):
             app = problem.app
-            self._error(app.origin.file, app.origin.doc, f"{app.kind}/{app.meta.namespace}/{app.meta.name}",
+            self._error(app.origin.file, app.origin.doc, app.ident,
                         problem.field, problem.message)
             table: dict[tuple[str, str], Any] = self.releases if app.kind == "HelmRelease" else self.apps
             table.pop((app.meta.namespace, app.meta.name), None)
@@ -307,4 +306,4 @@ def _key(doc: dict[str, Any]) -> tuple[str, str]:
 
 def _identity(kind: str, doc: dict[str, Any]) -> str:
     namespace, name = _key(doc)
-    return f"{kind}/{namespace}/{name}"
+    return ident(kind, namespace, name)

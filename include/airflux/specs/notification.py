@@ -15,7 +15,7 @@ from typing import Any
 
 from airflux.specs.build import BuildProblems, build_meta
 from airflux.specs.durations import parse_duration
-from airflux.specs.types import Meta, Origin
+from airflux.specs.types import Meta, Named, Origin
 from airflux.specs.validate import Problem
 
 NOTIFICATION_API = "notification.toolkit.fluxcd.io/v1beta3"
@@ -32,7 +32,7 @@ SUPPORTED_PROVIDER_TYPES = ("slack",)
 
 
 @dataclass(frozen=True)
-class Provider:
+class Provider(Named):
     """Where messages go. Webhook mode: ``address`` is an incoming-webhook URL (or comes from the secret).
     Token mode: ``channel`` is set and the secret holds a bot token; ``address`` is the chat.postMessage URL."""
 
@@ -62,7 +62,7 @@ class EventSource:
 
 
 @dataclass(frozen=True)
-class Alert:
+class Alert(Named):
     """Which events of which apps reach ``provider_ref``."""
 
     meta: Meta
@@ -77,10 +77,6 @@ class Alert:
     suspend: bool = False
 
     kind = "Alert"
-
-    @property
-    def ident(self) -> str:
-        return f"Alert/{self.meta.namespace}/{self.meta.name}"
 
 
 def build_provider(doc: dict[str, Any], origin: Origin) -> Provider:

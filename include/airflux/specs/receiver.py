@@ -15,7 +15,7 @@ from typing import Any
 
 from airflux.specs.build import build_meta
 from airflux.specs.durations import parse_duration
-from airflux.specs.types import CrossRef, Meta, Origin
+from airflux.specs.types import CrossRef, Meta, Named, Origin
 
 RECEIVER_API = "notification.toolkit.fluxcd.io/v1"
 RECEIVER_TYPES = ("generic", "generic-hmac", "github", "gitlab")
@@ -23,7 +23,7 @@ RECEIVER_INTERVAL_DEFAULT = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
-class Receiver:
+class Receiver(Named):
     meta: Meta
     origin: Origin
     type: str
@@ -34,10 +34,6 @@ class Receiver:
     suspend: bool = False
 
     kind = "Receiver"
-
-    @property
-    def ident(self) -> str:
-        return f"Receiver/{self.meta.namespace}/{self.meta.name}"
 
 
 def build_receiver(doc: dict[str, Any], origin: Origin) -> Receiver:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,22 @@ class Meta:
         return dict(self.annotations).get(key, default)
 
 
+def ident(kind: str, namespace: str, name: str) -> str:
+    """How errors, logs, events and messages name a definition: ``Kind/namespace/name``."""
+    return f"{kind}/{namespace}/{name}"
+
+
+class Named:
+    """Mixed into every definition type (a ``kind`` class attribute and a ``meta`` field): its ``ident``."""
+
+    kind: ClassVar[str]
+    meta: Meta
+
+    @property
+    def ident(self) -> str:
+        return ident(self.kind, self.meta.namespace, self.meta.name)
+
+
 @dataclass(frozen=True)
 class GitRef:
     branch: str | None = None
@@ -52,7 +68,7 @@ class GitRef:
 
 
 @dataclass(frozen=True)
-class GitRepository:
+class GitRepository(Named):
     meta: Meta
     origin: Origin
     url: str
@@ -74,6 +90,10 @@ class CrossRef:
     name: str
     namespace: str
     api_version: str | None = None
+
+    @property
+    def ident(self) -> str:
+        return ident(self.kind, self.namespace, self.name)
 
 
 @dataclass(frozen=True)
@@ -123,7 +143,7 @@ class CommonMetadata:
 
 
 @dataclass(frozen=True)
-class Kustomization:
+class Kustomization(Named):
     meta: Meta
     origin: Origin
     source_ref: CrossRef

@@ -126,6 +126,15 @@ def test_kustomization_timeout_defaults_to_interval_minus_30s_with_30s_floor(wri
     assert app.timeout == timeout
 
 
+def test_definitions_name_themselves_kind_namespace_name(fixtures) -> None:
+    # The one spelling errors, logs and messages use (and the one a cross-reference gets).
+    assert sorted(app.ident for app in fixtures.kustomizations)[:2] == ["Kustomization/apps/infra",
+                                                                        "Kustomization/apps/podinfo"]
+    assert sorted(r.ident for r in fixtures.git_repositories)[0] == "GitRepository/apps/podinfo"
+    app = next(a for a in fixtures.kustomizations if a.meta.name == "batch")
+    assert app.source_ref.ident == fixtures.source_of(app).ident
+
+
 def test_source_ref_may_point_into_another_namespace_and_file(fixtures) -> None:
     app = next(a for a in fixtures.kustomizations if a.meta.name == "batch")
     assert app.suspend is True
