@@ -60,6 +60,12 @@ def description(app: Kustomization, source: GitRepository) -> str:
     return f"SUSPENDED - {text}" if app.suspend else text
 
 
+def _commit_trigger(app: Kustomization) -> str:
+    if app.meta.annotation("airflux.io/trigger") == "sensor":
+        return "a deferrable `wait_for_commit` sensor waits for them (`airflux.io/trigger: sensor`)"
+    return "the GitRepository's git watcher starts a run within seconds of a push"
+
+
 def doc_md(app: Kustomization, source: GitRepository) -> str:
     """The DAG's documentation: what it deploys, from where, how often, and where it is defined."""
     lines = [f"# Kustomization {app.meta.namespace}/{app.meta.name}", ""]
@@ -73,7 +79,8 @@ def doc_md(app: Kustomization, source: GitRepository) -> str:
         f"| repository | `{public_url(source.url)}` |",
         f"| revision | {source.ref.describe()} |",
         f"| path | `{app.path}` |",
-        f"| interval | {format_duration(app.interval)} (source checked every {format_duration(source.interval)}) |",
+        f"| new commits | {_commit_trigger(app)} |",
+        f"| interval | {format_duration(app.interval)} (drift correction) |",
         f"| retries | {retries(app)}, every {format_duration(retry_delay(app))} |",
         f"| timeout | {format_duration(app.timeout)} per task |",
         f"| prune | {str(app.prune).lower()} |",

@@ -56,6 +56,7 @@ def test_doc_never_shows_url_credentials(write, apps_dir) -> None:
     app, source = one_app(write, apps_dir, text)
     doc = doc_md(app, source)
     assert "s3cret" not in doc
-    assert "| interval | 10m (source checked every 1m) |" in doc
+    assert "| interval | 10m (drift correction) |" in doc
+    assert "| new commits | the GitRepository's git watcher starts a run within seconds of a push |" in doc
     assert "| retries | 0, every 10m |" in doc
     assert app.timeout == timedelta(minutes=9, seconds=30) and "| timeout | 9m30s per task |" in doc
