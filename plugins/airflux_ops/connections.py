@@ -12,14 +12,11 @@ from airflow.sdk.exceptions import AirflowNotFoundException
 from airflux.kube import KubeClient
 from airflux.model import SourceError
 from airflux.source import GitCredentials
+from airflux_ops.secret_refs import connection_ids, git_credentials_from, missing_connection
+
+__all__ = ["KUBERNETES_CONN_ID", "connection_ids", "git_credentials", "kube_client"]
 
 KUBERNETES_CONN_ID = "kubernetes_default"
-
-
-def connection_ids(secret_ref: str) -> tuple[str, ...]:
-    """``my-git-creds`` is looked up as itself, then as ``my_git_creds`` (env vars cannot carry hyphens)."""
-    alternative = secret_ref.replace("-", "_")
-    return (secret_ref,) if alternative == secret_ref else (secret_ref, alternative)
 
 
 def git_credentials(secret_ref: str | None, *, repository: str) -> GitCredentials | None:
@@ -35,16 +32,8 @@ def git_credentials(secret_ref: str | None, *, repository: str) -> GitCredential
             conn = Connection.get(conn_id)
         except AirflowNotFoundException:
             continue
-        extra = conn.extra_dejson
-        return GitCredentials(
-            username=conn.login or None,
-            password=conn.password or None,
-            bearer_token=extra.get("bearer_token") or None,
-            identity=extra.get("private_key") or extra.get("identity") or None,
-            known_hosts=extra.get("known_hosts") or None,
-        )
-    names = " or ".join(f"'{conn_id}'" for conn_id in connection_ids(secret_ref))
-    raise SourceError(f"spec.secretRef: no Airflow connection {names}", obj=repository, retryable=False)
+        return git_credentials_from(conn.login, conn.password, conn.extra_dejson)
+    raise SourceError(missing_connection(secret_ref), obj=repository, retryable=False)
 
 
 def kube_client() -> KubeClient:

@@ -12,6 +12,9 @@ from typing import Any
 
 from airflux.source import GitCredentials
 from airflux.specs.types import GitRef, GitRepository, Meta, Origin
+from airflux_ops.secret_refs import connection_ids, git_credentials_from, missing_connection
+
+__all__ = ["connection_ids", "git_credentials", "repository_from_kwargs", "repository_kwargs"]
 
 _REF_KEYS = ("branch", "tag", "semver", "commit", "name")
 
@@ -42,12 +45,6 @@ def repository_from_kwargs(
     )
 
 
-def connection_ids(secret_ref: str) -> tuple[str, ...]:
-    """``my-git-creds`` is looked up as itself, then as ``my_git_creds`` (env vars cannot carry hyphens)."""
-    alternative = secret_ref.replace("-", "_")
-    return (secret_ref,) if alternative == secret_ref else (secret_ref, alternative)
-
-
 async def git_credentials(secret_ref: str | None) -> GitCredentials | None:
     """The credentials ``secretRef`` names, read with the triggerer's async connection API.
 
@@ -65,13 +62,5 @@ async def git_credentials(secret_ref: str | None) -> GitCredentials | None:
             conn = await Connection.async_get(conn_id)
         except AirflowNotFoundException:
             continue
-        extra = await conn.aextra_dejson()
-        return GitCredentials(
-            username=conn.login or None,
-            password=conn.password or None,
-            bearer_token=extra.get("bearer_token") or None,
-            identity=extra.get("private_key") or extra.get("identity") or None,
-            known_hosts=extra.get("known_hosts") or None,
-        )
-    names = " or ".join(f"'{conn_id}'" for conn_id in connection_ids(secret_ref))
-    raise LookupError(f"spec.secretRef: no Airflow connection {names}")
+        return git_credentials_from(conn.login, conn.password, await conn.aextra_dejson())
+    raise LookupError(missing_connection(secret_ref))
