@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from airflux.inventory.store import INVENTORY_NAMESPACE, MANAGED_BY, configmap_name
-from airflux.kube import KubeApiError, KubeClient
+from airflux.inventory.store import INVENTORY_NAMESPACE, apply_record, configmap_name
+from airflux.kube import KubeClient
 from airflux.paths import Layout
 
 MAX_HISTORY = 10  # Flux's default spec.maxHistory
@@ -71,16 +71,8 @@ def append_record(client: KubeClient, record: ReleaseRecord, *, dag_id: str) -> 
                                                                                    time.gmtime())})
     history = [*history, stamped][-MAX_HISTORY:]
     cm = _cm(dag_id)
-    cm["metadata"]["labels"] = dict(MANAGED_BY)
     cm["data"] = {"releases": json.dumps([asdict(r) for r in history], separators=(",", ":"))}
-    try:
-        client.apply(cm, force=True)
-    except KubeApiError as e:
-        if not e.not_found:
-            raise
-        client.apply({"apiVersion": "v1", "kind": "Namespace",
-                      "metadata": {"name": INVENTORY_NAMESPACE, "labels": dict(MANAGED_BY)}}, force=True)
-        client.apply(cm, force=True)
+    apply_record(client, cm)
     return history
 
 

@@ -70,14 +70,21 @@ def write_inventory(client: KubeClient, inventory: Inventory, *, options: Invent
     if previous is not None and encode(previous, dag_id=options.dag_id) == data:
         return False
     cm = _ref_obj(options)
-    cm["metadata"]["labels"] = dict(MANAGED_BY)
     cm["data"] = data
+    apply_record(client, cm)
+    return True
+
+
+def apply_record(client: KubeClient, configmap: dict[str, Any]) -> None:
+    """Apply one of Airflux's own records (a ConfigMap in its namespace), creating the namespace the
+    first time. Inventories and Helm release histories share this: both must survive Airflow's DB."""
+    configmap["metadata"]["labels"] = dict(MANAGED_BY)
     try:
-        client.apply(cm, force=True)
+        client.apply(configmap, force=True)
     except KubeApiError as e:
         if not e.not_found:
             raise
+        namespace = configmap["metadata"]["namespace"]
         client.apply({"apiVersion": "v1", "kind": "Namespace",
-                      "metadata": {"name": options.namespace, "labels": dict(MANAGED_BY)}}, force=True)
-        client.apply(cm, force=True)
-    return True
+                      "metadata": {"name": namespace, "labels": dict(MANAGED_BY)}}, force=True)
+        client.apply(configmap, force=True)
