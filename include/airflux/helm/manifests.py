@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import helm_python as helm
 import yaml
 
+from airflux.helm.yaml_read import read_documents
 from airflux.ownership import PRUNE_ANNOTATION, SSA_ANNOTATION
 from airflux.render.objects import Doc, parse, split_documents
 
@@ -37,9 +37,6 @@ CLUSTER_SCOPED = frozenset({
 })
 
 _JSON = json.JSONEncoder(separators=(",", ":"), check_circular=False)  # one encoder for every document
-PARALLEL = True
-PARALLEL_FROM = 200  # documents; below that a second thread costs more than it saves
-CHUNK = 128  # documents per library call when reading in parallel
 
 IsNamespaced = Callable[[str, str], bool]  # (apiVersion, kind) → namespaced?
 
@@ -84,36 +81,20 @@ def _hook(obj: dict[str, Any], template: str) -> Hook | None:
 
 
 def _parse_all(manifests: dict[str, str]) -> list[tuple[str, Doc]]:
-    """Every document of every template, parsed by the Helm engine's own YAML reader in one call.
-
-    That reader (sigs.k8s.io/yaml, what Helm and kubectl use) is about twice as fast as PyYAML on a
-    large set and reads values as the API server will (no Python dates). On any problem the
+    """Every document of every template, read as Helm's own reader reads it (``yaml_read``), which
+    reads values as the API server will (YAML 1.1 booleans, no Python dates). On any problem the
     templates are parsed one by one with PyYAML, whose error names the template and document.
     """
     parts = [(template, text) for template in sorted(manifests)
              if not template.endswith("NOTES.txt") and manifests[template].strip()
              for text in split_documents(manifests[template])]
-    texts = [text for _, text in parts]
     try:
-        if len(parts) >= PARALLEL_FROM and PARALLEL:
-            # The library call releases the GIL: chunks are read on two cores at once, and smaller
-            # calls keep the Go heap (and its collections) small.
-            chunks = [texts[i:i + CHUNK] for i in range(0, len(texts), CHUNK)]
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                items = [item for chunk in pool.map(_read_yaml, chunks) for item in chunk]
-        else:
-            items = _read_yaml(texts)
+        items = read_documents([text for _, text in parts])
     except helm.HelmError:
         items = []
     if len(items) != len(parts) or not all(isinstance(i, dict | None) for i in items):
         return [(template, doc) for template, text in parts for doc in parse(text, source=template)]
     return [(template, Doc(text, obj)) for (template, text), obj in zip(parts, items, strict=True) if obj]
-
-
-def _read_yaml(texts: list[str]) -> list[Any]:
-    wrapped = "items:\n" + "".join("- " + text.replace("\n", "\n  ").rstrip() + "\n" for text in texts)
-    items = helm.values_from_yaml(wrapped).get("items") or []
-    return items if isinstance(items, list) else []
 
 
 def split(manifests: dict[str, str], *, namespace: str, test_enable: bool,

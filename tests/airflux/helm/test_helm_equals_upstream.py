@@ -67,8 +67,14 @@ kind: {{ ternary "ConfigMap" "Service" (eq (mod $i 2) 0) }}
 metadata:
   name: {{ printf "obj-%d" $i }}
   labels: {app: {{ $.Release.Name | quote }}, index: {{ $i | quote }}}
-{{- if eq (mod $i 2) 0 }}
+{{- if eq (mod $i 3) 0 }}
 data: {key: {{ printf "value-%d" $i | quote }}, count: "010"}
+{{- else if eq (mod $i 3) 1 }}
+data:
+  key: {{ printf "value-%d" $i }}
+  enabled: on
+  mode: 0755
+  ratio: 1.0
 {{- else }}
 spec: {ports: [{port: {{ add 8000 $i }}, targetPort: http}], selector: {app: shop}}
 {{- end }}
@@ -76,15 +82,16 @@ spec: {ports: [{port: {{ add 8000 $i }}, targetPort: http}], selector: {app: sho
 """
 
 
-def test_a_large_set_read_in_parallel_chunks_equals_helm_template(tmp_path: Path) -> None:
-    """Above ``PARALLEL_FROM`` documents the rendered YAML is read in chunks of ``CHUNK`` documents on
-    two threads; the objects are those upstream renders."""
-    from airflux.helm.manifests import PARALLEL_FROM
+def test_a_large_set_read_by_both_readers_equals_helm_template(tmp_path: Path) -> None:
+    """A third of the documents hold YAML 1.1 scalars (``on``, ``0755``, ``1.0``) and go to Helm's reader,
+    in chunks on two threads above ``PARALLEL_FROM`` documents; the rest take the fast reader. The
+    objects are those upstream renders."""
+    from airflux.helm.yaml_read import PARALLEL_FROM
 
     chart = write_chart(tmp_path / "src", extra_templates={"many.yaml": MANY})
-    values = {"count": PARALLEL_FROM + 101}
+    values = {"count": 3 * PARALLEL_FROM + 101}
     ours, upstream = _ours(chart, values), _upstream(chart, values, tmp_path)
-    assert len(ours) > PARALLEL_FROM + 100
+    assert len(ours) > 3 * PARALLEL_FROM + 100
     assert sorted(ours) == sorted(upstream)
     for key, obj in upstream.items():
         assert ours[key] == obj, key
