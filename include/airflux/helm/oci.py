@@ -3,12 +3,18 @@
 The newest tag matching the version range is picked from the registry's tag list, the chart is
 pulled by the engine and stored like an HTTP chart: once per archive digest. Registries on
 localhost/127.0.0.1 are spoken to over plain HTTP (as ``helm --plain-http`` for local registries).
+
+Each pull is recorded (chart, range → tag, digest, when). A suspended repository is not asked at all:
+the recorded chart is used, as a suspended HTTP repository keeps using its last index, and a
+suspended repository with no recorded pull fails the fetch saying so.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -32,6 +38,9 @@ def fetch_oci_chart(repo: HelmRepository, *, chart: str, version: str, layout: L
 
     who = repo.ident
     ref = f"{repo.url.rstrip('/')}/{chart}"
+    record = helm_dir(layout) / "oci" / f"{hashlib.sha256(f'{ref} {version}'.encode()).hexdigest()[:24]}.json"
+    if repo.suspend:
+        return _last_pull(repo, record, ref=ref, layout=layout)
     host = urlsplit(repo.url).netloc
     plain = urlsplit(repo.url).hostname in LOCAL_HOSTS
     with tempfile.TemporaryDirectory(prefix="airflux-oci-") as tmp:
@@ -61,8 +70,33 @@ def fetch_oci_chart(repo: HelmRepository, *, chart: str, version: str, layout: L
     downloaded = not stored.is_file()
     if downloaded:
         write_atomic(stored, body)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(record, json.dumps({"ref": ref, "range": version, "version": picked, "digest": digest,
+                                     "pulledAt": time.time()}))
     return ChartArtifact(chart=ChartVersion(name=chart, version=picked, app_version="", digest=digest, url=ref),
                          path=stored, digest=digest, downloaded=downloaded)
+
+
+def _last_pull(repo: HelmRepository, record: Path, *, ref: str, layout: Layout) -> ChartArtifact:
+    """The chart recorded at the last pull for this chart and range, without asking the registry."""
+    from airflux.helm.repository import ChartArtifact, ChartVersion, helm_dir
+
+    try:
+        last = json.loads(record.read_bytes())
+        stored = helm_dir(layout) / "charts" / f"{str(last['digest']).split(':', 1)[1]}.tgz"
+        version, digest, pulled = str(last["version"]), str(last["digest"]), float(last["pulledAt"])
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        raise SourceError(f"{repo.ident} is suspended and {ref} was never pulled for this version range",
+                          obj=repo.ident, retryable=False) from None
+    if not stored.is_file():
+        raise SourceError(f"{repo.ident} is suspended and the chart {ref} {version} pulled before is no longer "
+                          "in the artifact store", obj=repo.ident, retryable=False)
+    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(pulled))
+    note = (f"{repo.ident} is suspended: the registry is not asked, {ref} {version} pulled at {when} is used "
+            f"(newer tags are not seen until it is resumed)")
+    return ChartArtifact(chart=ChartVersion(name=ref.rsplit("/", 1)[1], version=version, app_version="",
+                                            digest=digest, url=ref),
+                         path=stored, digest=digest, downloaded=False, note=note)
 
 
 def _auth_hint(detail: str, auth: BasicAuth | None) -> str:

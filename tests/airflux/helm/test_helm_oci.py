@@ -75,3 +75,36 @@ def test_oci_secret_ref_credentials_log_in_to_a_registry_behind_basic_auth(tmp_p
     assert artifact.chart.version == "2.3.0" and artifact.downloaded
     with helm.Chart.load(artifact.path) as chart:
         assert chart.version == "2.3.0"
+
+
+def test_a_suspended_oci_repository_keeps_the_last_pulled_chart_without_asking_the_registry(tmp_path: Path) -> None:
+    """As a suspended HTTP repository keeps its last index: a new tag is not seen, and the registry is not
+    asked at all (it is gone by the time the suspended fetch runs). Resumed, the newest tag is pulled."""
+    layout = Layout(tmp_path / "store")
+
+    def push(host: str, version: str) -> None:
+        source = write_chart(tmp_path / "src" / version, version=version)
+        helm.push(helm.package(source, destination=tmp_path / "pkg", version=version), f"oci://{host}/charts",
+                  plain_http=True)
+
+    def repo(host: str, *, suspend: bool) -> HelmRepository:
+        return HelmRepository(meta=Meta(name="oci", namespace="flux-system"), origin=Origin(Path("x"), 0),
+                              url=f"oci://{host}/charts", type="oci", suspend=suspend)
+
+    with registry() as host:
+        push(host, "1.0.0")
+        with pytest.raises(SourceError, match=r"is suspended and oci://.*/charts/shop was never pulled"):
+            fetch_chart(repo(host, suspend=True), chart="shop", version="1.x", layout=layout)
+        first = fetch_chart(repo(host, suspend=False), chart="shop", version="1.x", layout=layout)
+        push(host, "1.1.0")
+    held = fetch_chart(repo(host, suspend=True), chart="shop", version="1.x", layout=layout)
+    assert first.chart.version == "1.0.0" and not first.note
+    assert (held.chart.version, held.path, held.downloaded) == ("1.0.0", first.path, False)
+    assert "HelmRepository/flux-system/oci is suspended: the registry is not asked" in held.note
+    with helm.Chart.load(held.path) as chart:
+        assert chart.version == "1.0.0"
+    with registry() as host2:
+        push(host2, "1.0.0")
+        push(host2, "1.1.0")
+        resumed = fetch_chart(repo(host2, suspend=False), chart="shop", version="1.x", layout=layout)
+    assert resumed.chart.version == "1.1.0" and not resumed.note
