@@ -10,7 +10,7 @@ marked to be kept when they leave the set.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,13 +97,38 @@ def _parse_all(manifests: dict[str, str]) -> list[tuple[str, Doc]]:
     return [(template, Doc(text, obj)) for (template, text), obj in zip(parts, items, strict=True) if obj]
 
 
+def crd_scopes(objs: Iterable[Any]) -> dict[tuple[str, str], bool]:
+    """(group, kind) → namespaced, for each CustomResourceDefinition among ``objs``."""
+    scopes: dict[tuple[str, str], bool] = {}
+    for obj in objs:
+        if not isinstance(obj, dict) or obj.get("kind") != "CustomResourceDefinition":
+            continue
+        spec = obj.get("spec")
+        names = spec.get("names") if isinstance(spec, dict) else None
+        if isinstance(spec, dict) and isinstance(names, dict) and spec.get("group") and names.get("kind"):
+            scopes[(str(spec["group"]), str(names["kind"]))] = spec.get("scope", "Namespaced") != "Cluster"
+    return scopes
+
+
 def split(manifests: dict[str, str], *, namespace: str, test_enable: bool,
-          is_namespaced: IsNamespaced = default_is_namespaced) -> SplitSet:
-    """Parse every rendered template (sorted by path, as Helm orders its manifest) into objects and hooks."""
+          is_namespaced: IsNamespaced = default_is_namespaced,
+          chart_crds: Iterable[Any] = ()) -> SplitSet:
+    """Parse every rendered template (sorted by path, as Helm orders its manifest) into objects and hooks.
+
+    A kind defined by a CRD of the chart (``chart_crds``, from ``crds/``, or a template) takes its scope
+    from that CRD, as Helm's install does once it has created the CRDs; other kinds ask ``is_namespaced``.
+    """
+    parsed = _parse_all(manifests)
+    scopes = crd_scopes(chart_crds) | crd_scopes(doc.obj for _, doc in parsed)
+
+    def namespaced(api_version: str, kind: str) -> bool:
+        known = scopes.get((api_version.rpartition("/")[0], kind))
+        return is_namespaced(api_version, kind) if known is None else known
+
     objects: list[Doc] = []
     hooks: list[Hook] = []
-    for template, doc in _parse_all(manifests):
-        _default_namespace(doc, namespace, is_namespaced)
+    for template, doc in parsed:
+        _default_namespace(doc, namespace, namespaced if scopes else is_namespaced)
         hook = _hook(doc.obj, template)
         if hook is None:
             objects.append(doc)

@@ -170,13 +170,19 @@ def render_release(
             meta = chart.metadata
             cacheable = not uses_lookup(chart_path, user)
             hit = render_cache.lookup(layout, cache_key) if cacheable else None
-            if hit is not None:
+            if hit is not None and hit.still_valid(is_namespaced):
                 return _summary(hit.result, hit.hooks_path, hit.hook_count, facts=facts, meta=meta, digest=digest,
                                 key=key, source_revision=source_revision)
             manifests = render_chart(chart, user, release=facts, capabilities=caps, kubeconfig=kubeconfig)
             crds = chart.crds
+        asked: dict[str, bool] = {}
+
+        def recorded(api_version: str, kind: str) -> bool:
+            asked[f"{api_version} {kind}"] = answer = is_namespaced(api_version, kind)
+            return answer
+
         parts = split(manifests, namespace=release.target_namespace, test_enable=release.test_enable,
-                      is_namespaced=is_namespaced)
+                      is_namespaced=recorded, chart_crds=_crd_objects(crds))
         docs = parts.objects
         if release.post_renderers:
             docs = post_render(docs, release.post_renderers, scratch=layout.root / "tmp",
@@ -189,13 +195,24 @@ def render_release(
         settle(docs)
         refs = objects.validate(docs, source=f"chart {meta.get('name')} {meta.get('version')}")
         result = cache.store(layout, cache_key, objects.dump(docs), refs)
-        hooks_path = render_cache.store_hooks(layout, cache_key, parts.hooks)
+        hooks_path = render_cache.store_hooks(layout, cache_key, parts.hooks, scopes=asked)
     except RenderError as e:
         if e.obj is None:
             e.obj = release.ident
         raise
     return _summary(result, hooks_path, len(parts.hooks), facts=facts, meta=meta, digest=digest, key=key,
                     source_revision=source_revision)
+
+
+def _crd_objects(crds: list[dict[str, str]]) -> list[Any]:
+    """The chart's ``crds/`` files as objects (unreadable ones are left to ``crd_docs`` to report)."""
+    found: list[Any] = []
+    for crd in crds:
+        try:
+            found.extend(yaml.load_all(crd.get("data", ""), Loader=yaml.CSafeLoader))
+        except yaml.YAMLError:
+            continue
+    return found
 
 
 def _summary(result: RenderResult, hooks_path: Path, hook_count: int, *, facts: ReleaseFacts, meta: dict[str, Any],

@@ -7,7 +7,10 @@ are a ``airflux.render.cache`` entry; the hooks sit beside it (``<key>.hooks.yam
 ``<key>.helm.json`` (the hook count), written last, marks the whole entry complete.
 
 A chart whose templates (or values, through ``tpl``) call ``lookup`` renders from the live cluster,
-so the same key can give different objects: such a release is never served from the cache.
+so the same key can give different objects: such a release is never served from the cache. The
+cluster is also asked whether each kind without a namespace is namespaced (to give it the release's);
+those answers are kept in the marker and an entry whose answers the cluster no longer gives (a CRD
+deleted and created again with the other scope) is not served.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Any
 import yaml
 
 from airflux.helm.engine import Capabilities, ReleaseFacts
-from airflux.helm.manifests import Hook
+from airflux.helm.manifests import Hook, IsNamespaced
 from airflux.paths import Layout, write_atomic
 from airflux.render import cache
 from airflux.render.result import RenderResult
@@ -36,6 +39,10 @@ class CachedRender:
     result: RenderResult
     hooks_path: Path
     hook_count: int
+    scopes: dict[str, bool]  # "<apiVersion> <kind>" → namespaced, as the cluster answered when it was rendered
+
+    def still_valid(self, is_namespaced: IsNamespaced) -> bool:
+        return all(is_namespaced(*key.split(" ", 1)) == namespaced for key, namespaced in self.scopes.items())
 
 
 def render_key(*, release_key: str, facts: ReleaseFacts, capabilities: Capabilities) -> str:
@@ -82,14 +89,16 @@ def lookup(layout: Layout, key: str) -> CachedRender | None:
     hooks = _hooks_path(layout, key)
     if result is None or not hooks.is_file():
         return None
-    return CachedRender(result=result, hooks_path=hooks, hook_count=int(meta["hooks"]))
+    return CachedRender(result=result, hooks_path=hooks, hook_count=int(meta["hooks"]),
+                        scopes={str(k): bool(v) for k, v in dict(meta.get("scopes") or {}).items()})
 
 
-def store_hooks(layout: Layout, key: str, hooks: list[Hook]) -> Path:
-    """Write the hooks beside the stored main set, then the marker that completes the entry."""
+def store_hooks(layout: Layout, key: str, hooks: list[Hook], *, scopes: dict[str, bool]) -> Path:
+    """Write the hooks beside the stored main set, then the marker (with the cluster's scope answers)
+    that completes the entry."""
     path = _hooks_path(layout, key)
     write_atomic(path, yaml.safe_dump_all(
         [{"template": h.template, "events": list(h.events), "weight": h.weight,
           "deletePolicies": list(h.delete_policies), "object": h.obj} for h in hooks], sort_keys=False))
-    write_atomic(_marker(layout, key), json.dumps({"hooks": len(hooks)}))
+    write_atomic(_marker(layout, key), json.dumps({"hooks": len(hooks), "scopes": scopes}))
     return path

@@ -5,6 +5,7 @@ calls ``lookup`` (its output depends on the live cluster) is rendered every time
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -109,3 +110,62 @@ def test_a_chart_that_calls_lookup_is_rendered_every_time(tmp_path: Path) -> Non
     release, layout = _release(tmp_path), Layout(tmp_path / "store")
     _render(release, chart, layout)
     assert not _render(release, chart, layout).result.cached
+
+
+def _crd(kind: str, scope: str) -> str:
+    plural = kind.lower() + "s"
+    return (f"apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n"
+            f"metadata: {{name: {plural}.example.com}}\n"
+            f"spec:\n  group: example.com\n  names: {{kind: {kind}, plural: {plural}, singular: {kind.lower()}}}\n"
+            f"  scope: {scope}\n  versions:\n  - name: v1\n    served: true\n    storage: true\n"
+            f"    schema: {{openAPIV3Schema: {{type: object, x-kubernetes-preserve-unknown-fields: true}}}}\n")
+
+
+def _namespaces(render: HelmRender) -> dict[str, str | None]:
+    return {o["kind"]: o["metadata"].get("namespace") for o in yaml.safe_load_all(render.result.path.read_text())}
+
+
+def test_kinds_defined_by_the_charts_crds_take_their_scope_from_them(tmp_path: Path) -> None:
+    """Before the chart's CRDs exist in the cluster nobody can be asked: the scope comes from the CRDs
+    themselves, in crds/ or among the templates, as Helm's install sees it once it has created them."""
+    chart = _chart(tmp_path, templates={
+        "cm.yaml": CM, "gizmo-crd.yaml": _crd("Gizmo", "Cluster"),
+        "objects.yaml": "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\n---\n"
+                        "apiVersion: example.com/v1\nkind: Gizmo\nmetadata: {name: z}\n---\n"
+                        "apiVersion: example.com/v1\nkind: Doohickey\nmetadata: {name: d}\n"})
+    (chart / "crds").mkdir()
+    (chart / "crds" / "gadgets.yaml").write_text(_crd("Gadget", "Cluster"))
+    (chart / "crds" / "doohickeys.yaml").write_text(_crd("Doohickey", "Namespaced"))
+    render = _render(_release(tmp_path), chart, Layout(tmp_path / "store"))
+    found = _namespaces(render)
+    assert (found["Gadget"], found["Gizmo"], found["Doohickey"], found["ConfigMap"]) == (None, None, "apps", "apps")
+
+
+def test_a_kind_whose_scope_changed_in_the_cluster_renders_anew(tmp_path: Path, kubesim: Any) -> None:
+    """The cached render gave a cluster-scoped Thing no namespace. The CRD is deleted and created again as
+    namespaced: the same release is not served from the cache, and the Thing now gets the release's."""
+    from airflux.helm import namespaced_by
+    from airflux.kube import KubeClient
+
+    chart = _chart(tmp_path, templates={
+        "thing.yaml": "apiVersion: example.com/v1\nkind: Thing\nmetadata: {name: t}\n"})
+    release, layout = _release(tmp_path), Layout(tmp_path / "store")
+    crd = tmp_path / "crd.yaml"
+
+    def render() -> HelmRender:
+        with KubeClient.from_kubeconfig(kubesim.kubeconfig) as client:
+            return render_release(release, chart_path=chart, chart_digest="sha256:tiny", source_revision="main",
+                                  layout=layout, history=[], capabilities=Capabilities(kube_version="v1.37.1"),
+                                  is_namespaced=namespaced_by(client))
+
+    crd.write_text(_crd("Thing", "Cluster"))
+    kubesim.kubectl("apply", "-f", str(crd), check=True)
+    first, again = render(), render()
+    assert _namespaces(first)["Thing"] is None and again.result.cached
+
+    kubesim.kubectl("delete", "-f", str(crd), "--wait=true", check=True)
+    crd.write_text(_crd("Thing", "Namespaced"))
+    kubesim.kubectl("apply", "-f", str(crd), check=True)
+    kubesim.wait_for(lambda: kubesim.kubectl("get", "things", "-A").returncode == 0)
+    changed = render()
+    assert not changed.result.cached and _namespaces(changed)["Thing"] == "apps"
