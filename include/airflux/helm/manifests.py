@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import helm_python as helm
+import msgspec
 import yaml
 
 from airflux.helm.yaml_read import read_documents
@@ -36,7 +37,8 @@ CLUSTER_SCOPED = frozenset({
     "ValidatingWebhookConfiguration", "CSIDriver", "VolumeAttachment",
 })
 
-_JSON = json.JSONEncoder(separators=(",", ":"), check_circular=False)  # one encoder for every document
+_JSON = msgspec.json.Encoder()  # one encoder for every document; compact, keys in order, ~6x the stdlib's speed
+_ASCII_JSON = json.JSONEncoder(separators=(",", ":"), check_circular=False)  # for text beyond ASCII: escapes it
 
 IsNamespaced = Callable[[str, str], bool]  # (apiVersion, kind) → namespaced?
 
@@ -165,7 +167,10 @@ def settle(docs: list[Doc]) -> None:
     loadable by every reader, and it is about ten times cheaper than dumping YAML."""
     for doc in docs:
         if doc.changed:
-            doc.text = _JSON.encode(doc.obj) + "\n"
+            text = _JSON.encode(doc.obj).decode()
+            if not text.isascii() or "\x7f" in text:  # escaped, as the stored set is read by a YAML reader too
+                text = _ASCII_JSON.encode(doc.obj).replace("\x7f", "\\u007f")
+            doc.text = text + "\n"
             doc.changed = False
 
 

@@ -169,3 +169,17 @@ def test_a_kind_whose_scope_changed_in_the_cluster_renders_anew(tmp_path: Path, 
     kubesim.wait_for(lambda: kubesim.kubectl("get", "things", "-A").returncode == 0)
     changed = render()
     assert not changed.result.cached and _namespaces(changed)["Thing"] == "apps"
+
+
+def test_the_stored_set_reads_back_with_any_character_in_values(tmp_path: Path) -> None:
+    """The set is stored as JSON documents and read back by the later stages' YAML reader: characters a
+    YAML reader would refuse or fold if written raw (DEL, NEL, the line separator, a bell) and non-ASCII
+    text come back as the chart gave them (here as escapes in a double-quoted scalar)."""
+    from airflux.reconcile.runs import load_rendered
+
+    chart = _chart(tmp_path, templates={"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: odd}\n"
+                                                  'data: {text: "na\\u00efve \\u2603 \\u2028 \\x85 \\x7f \\a end", '
+                                                  "plain: ok}\n"})
+    render = _render(_release(tmp_path), chart, Layout(tmp_path / "store"))
+    (cm,) = load_rendered(render.result.path)
+    assert cm["data"] == {"text": "na\u00efve \u2603 \u2028 \x85 \x7f \x07 end", "plain": "ok"}
