@@ -23,7 +23,8 @@ TOKENS = [
     "0", "00", "07", "0777", "0o17", "0x1F", "0b101", "1_000", "1e3", "1E3", "1e+3", "1.0", "1.5", ".5", "5.",
     "-1", "+5", "-0", "-0.0", "1:20", "190:20:30", ".inf", "-.inf", ".nan", ".NaN", "1e400",
     "12345678901234567890", "9007199254740993", "123456789012345", "1234567890123456",
-    "2001-12-14", "2001-12-14T21:59:43.10-05:00", "100m", "128Mi", "1.27", "v1.2.3", "nginx:1.27",
+    "2001-12-14", "2001-12-14T21:59:43.10-05:00", "3b1f0c9e", "0b1f", "0x", "0XAB", "1f", "9e", "1e", "e1", "0e0",
+    "0xag", "1_", "_1", "1__2", "+0x1", "-0b1", "0o", "1ee3", "1e3e", "12h", "1.2.3", "1:2:3", "100m", "128Mi", "1.27", "v1.2.3", "nginx:1.27",
     "10.0.0.1", "8080:80", "--flag", "-x", "a b", "hello # comment", "http://x:80/a", "a'b", "it's",
     "'single ''quoted'''", '"double"', '"esc \\n \\t \\u00e9 \\x41"', '"\\/"', '"\\e"', "!!str 5", '!!int "5"',
     "!!float 1", "!!binary aGk=", "&anchor 1", "*alias", "<<", "@at", "`tick", "%pct", "é", "日本",
@@ -134,10 +135,10 @@ def test_a_typical_manifest_takes_the_fast_reader() -> None:
     assert _screen([deployment + "\n"]) == set()
 
 
-SAFE_TOKENS = ["web", "nginx:1.27", '"x y"', "'a'", "8080", "100m", "hello world", "a-b", "x.y/z", "", "true",
+SAFE_TOKENS = ["web", "nginx:1.27", "3b1f0c9e52ad", "8d5e957f297893487bd98fa830fa6413", '"x y"', "'a'", "8080", "100m", "hello world", "a-b", "x.y/z", "", "true",
                "null", "0", "-3", "[]", "{}", "[a, b]", "{a: b}", '"on"', "http://x/y", "a # c", "#c"]
 KEYS = ["a", "b", "name", "value", "y", "1", "on", "key with space", '"q"', "k.io/x"]
-NOISE = "abcyYnNoO01789.-+_:eExX#'\"!&*?|>[]{},@%`~= \n"
+NOISE = "abcfyYnNoO01789.-+_:eExXbB#'\"!&*?|>[]{},@%`~= \n"
 
 
 def _random_document(rnd: random.Random, tokens: list[str]) -> str:
