@@ -38,7 +38,7 @@ class HelmStep:
 HELM_STEPS: list[HelmStep] = [
     HelmStep("fetch_source", lambda t, r, s: FetchChartOperator(task_id=t, release=r, source=s)),
     HelmStep("render", lambda t, r, s: HelmRenderOperator(task_id=t, release=r)),
-    HelmStep("diff", lambda t, r, s: DiffOperator(task_id=t, app=engine_app(r))),
+    HelmStep("diff", lambda t, r, s: DiffOperator(task_id=t, app=engine_app(r), release=r)),
     # pre hooks, apply, health (spec.timeout), post hooks: each bounded by spec.timeout.
     HelmStep("apply", lambda t, r, s: HelmApplyOperator(task_id=t, release=r,
                                                         execution_timeout=r.timeout * 4 + timedelta(seconds=60))),

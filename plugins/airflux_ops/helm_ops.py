@@ -136,15 +136,17 @@ class HelmRenderOperator(BaseOperator):
         )
         from airflux.helm.cluster import kubeconfig_for
         from airflux_ops.connections import kube_client
+        from airflux_ops.redaction import secret_redactor
 
         _skip_if_suspended(self.release)
         fetched = context["ti"].xcom_pull(task_ids=self.source_task_id)
         if not fetched:
             raise AirflowFailException(f"no chart: task {self.source_task_id} returned nothing")
         layout = Layout.from_env()
-        with engine_errors(context):
+        with engine_errors(context) as errors:
             client = kube_client()
             try:
+                errors.redactor = secret_redactor(client, release=self.release)
                 with kubeconfig_for(client, scratch=layout.root / "tmp") as kubeconfig:
                     render = render_release(
                         self.release, chart_path=Path(fetched["path"]), chart_digest=fetched["chart_digest"],
@@ -179,7 +181,9 @@ class HelmApplyOperator(BaseOperator):
         from airflux.helm import ReleaseFailed, apply_release
         from airflux.helm.render import HelmRender
         from airflux.reconcile import diff_app, run_dir
+        from airflux.redact import redacting
         from airflux_ops.connections import kube_client
+        from airflux_ops.redaction import secret_redactor
 
         _skip_if_suspended(self.release)
         ti = context["ti"]
@@ -189,16 +193,18 @@ class HelmApplyOperator(BaseOperator):
         render = HelmRender.from_dict(cast(dict[str, Any], rendered))
         layout = Layout.from_env()
         where = run_dir(layout, dag_id=self.release.dag_id, run_id=str(context["run_id"]))
-        with engine_errors(context):
+        with engine_errors(context) as errors:
             client = kube_client()
             try:
+                errors.redactor = secret_redactor(client, release=self.release)
+                logger = redacting(self.log, errors.redactor)
                 if ti.try_number > 1:
                     diff_app(client, engine_app(self.release), rendered=render.result.path,
                              rendered_digest=render.result.digest, revision=render.source_revision, run_dir=where,
-                             force=forced(context))
+                             force=forced(context), logger=logger, redactor=errors.redactor)
                 try:
                     summary = apply_release(client, self.release, render=render, run_dir=where, layout=layout,
-                                            force=forced(context))
+                                            force=forced(context), logger=logger, redactor=errors.redactor)
                 except ReleaseFailed as exc:
                     if exc.remediation is not None:  # typed, for the notify step (never parsed from text)
                         ti.xcom_push(REMEDIATION_KEY, exc.remediation.to_dict())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from airflux.model import AirfluxError
 from airflux.paths import Layout
+from airflux.redact import Redactor, scrub_error
 from airflux.specs.describe import suspended_note
 from airflux.specs.types import GitRepository, Kustomization
 from airflux_ops.summaries import RenderSummary, SourceSummary, render_summary, source_summary
@@ -35,16 +37,27 @@ ERROR_KEY = "error"
 ERROR_LIMIT = 4000  # characters: a dry-run failure lists every failing object
 
 
+@dataclass
+class ErrorScope:
+    """Set ``redactor`` inside ``engine_errors`` once the app's Secret values are known."""
+
+    redactor: Redactor = field(default_factory=Redactor)
+
+
 @contextmanager
-def engine_errors(context: Context | None = None) -> Iterator[None]:
+def engine_errors(context: Context | None = None) -> Iterator[ErrorScope]:
     """Terminal engine errors fail the task at once; retryable ones are left to Airflow's retries.
 
     With ``context``, the error is also left in XCom (key ``error``) so the notify task can say
-    what went wrong where; engine errors never carry secrets, so the message is safe to keep.
+    what went wrong where. Engine errors carry no credentials; values read from Secrets into a render
+    can come back in one (an API server quoting a field, a Helm template error), so the message is
+    scrubbed with the scope's redactor first.
     """
+    scope = ErrorScope()
     try:
-        yield
+        yield scope
     except AirfluxError as exc:
+        scrub_error(exc, scope.redactor)
         if context is not None:
             context["ti"].xcom_push(ERROR_KEY, {"stage": exc.stage, "object": str(exc.obj or ""),
                                                 "message": str(exc)[:ERROR_LIMIT], "retryable": exc.retryable})
@@ -105,16 +118,21 @@ class RenderOperator(BaseOperator):
     def execute(self, context: Context) -> RenderSummary:
         from airflux.render import kube_reader, render
         from airflux_ops.connections import kube_client
+        from airflux_ops.redaction import secret_redactor
 
         skip_if_suspended(self.app)
         source: SourceSummary | None = context["ti"].xcom_pull(task_ids=self.source_task_id)
         if not source:
             raise AirflowFailException(f"no source artifact: task {self.source_task_id} returned nothing")
         wants_cluster = self.app.post_build is not None and bool(self.app.post_build.substitute_from)
+        redactor = Redactor()
         with engine_errors(context):
             client = kube_client() if wants_cluster else None
+            if client is not None:
+                redactor = secret_redactor(client, app=self.app)
         try:
-            with engine_errors(context):
+            with engine_errors(context) as errors:
+                errors.redactor = redactor
                 result = render(
                     self.app,
                     artifact_dir=Path(source["path"]),

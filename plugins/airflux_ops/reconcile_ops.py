@@ -18,6 +18,8 @@ from airflow.sdk import BaseOperator, Context
 from airflow.sdk.exceptions import AirflowFailException
 
 from airflux.paths import Layout
+from airflux.redact import Redactor, redacting
+from airflux.specs.helm_types import HelmRelease
 from airflux.specs.types import Kustomization
 from airflux_ops.operators import ERROR_KEY, engine_errors, skip_if_suspended
 from airflux_ops.summaries import RenderSummary
@@ -40,10 +42,17 @@ def _pull(context: Context, task_id: str) -> dict[str, Any]:
 class _ClusterStep(BaseOperator):
     """Shared by diff and apply: the rendered set of this run and a client for the target cluster."""
 
-    def __init__(self, *, app: Kustomization, render_task_id: str = "render", **kwargs: Any) -> None:
+    def __init__(self, *, app: Kustomization, render_task_id: str = "render", release: HelmRelease | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.app = app
         self.render_task_id = render_task_id
+        self.release = release  # a HelmRelease's step: its valuesFrom Secrets are masked too
+
+    def redactor(self, client: Any) -> Redactor:
+        from airflux_ops.redaction import secret_redactor
+
+        return secret_redactor(client, app=self.app, release=self.release)
 
     def rendered(self, context: Context) -> RenderSummary:
         return cast(RenderSummary, _pull(context, self.render_task_id))
@@ -70,12 +79,14 @@ class DiffOperator(_ClusterStep):
 
         skip_if_suspended(self.app)
         rendered, force = self.rendered(context), forced(context)
-        with engine_errors(context):
+        with engine_errors(context) as errors:
             client = kube_client()
             try:
+                errors.redactor = self.redactor(client)
                 summary = diff_app(client, self.app, rendered=Path(rendered["path"]),
                                    rendered_digest=rendered["digest"], revision=rendered["revision"],
-                                   run_dir=self.run_dir(context), force=force, logger=self.engine_log)
+                                   run_dir=self.run_dir(context), force=force,
+                                   logger=redacting(self.engine_log, errors.redactor), redactor=errors.redactor)
             finally:
                 client.close()
         self.log.info("Change set of %s at %s%s: %s (%s)", self.app.dag_id, summary.revision,
@@ -100,15 +111,16 @@ class ApplyOperator(_ClusterStep):
         rendered, force = self.rendered(context), forced(context)
         _pull(context, self.diff_task_id)  # the change set on disk is this run's only if diff succeeded
         where = {"rendered": Path(rendered["path"]), "rendered_digest": rendered["digest"],
-                 "revision": rendered["revision"], "run_dir": self.run_dir(context), "force": force,
-                 "logger": self.engine_log}
-        with engine_errors(context):
+                 "revision": rendered["revision"], "run_dir": self.run_dir(context), "force": force}
+        with engine_errors(context) as errors:
             client = kube_client()
             try:
+                errors.redactor = self.redactor(client)
+                where["logger"] = redacting(self.engine_log, errors.redactor)
                 if context["ti"].try_number > 1:
                     # An earlier try wrote some or all of the set: plan again from what is live now.
                     self.log.info("Try %d: the cluster changed since diff ran, diffing again", context["ti"].try_number)
-                    diff_app(client, self.app, **where)
+                    diff_app(client, self.app, redactor=errors.redactor, **where)
                 summary = apply_app(client, self.app, **where)
             finally:
                 client.close()

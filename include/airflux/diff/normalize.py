@@ -8,6 +8,7 @@ bookkeeping (managedFields, resourceVersion, uid, generation, timestamps) and st
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from airflux.ownership import LAST_APPLIED_ANNOTATION
@@ -35,6 +36,51 @@ def normalize(obj: dict[str, Any] | None) -> dict[str, Any]:
             if key in meta and not meta[key]:
                 del meta[key]
     return out
+
+
+def mask_values(before: dict[str, Any], after: dict[str, Any],
+                hides: Callable[[str], bool]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Mask every string field that holds a hidden value (one read from a Secret into the render) on
+    either side, and the same field on the other side, with the same markers as Secret data: a
+    rotated value shows as changed, never as itself (the live side holds the old one)."""
+    before, after = copy.deepcopy(before), copy.deepcopy(after)
+    paths = {path for side in (before, after) for path, value in _strings(side) if hides(value)}
+    for path in paths:
+        b, a = _get(before, path), _get(after, path)
+        same = b is not None and a is not None and b == a
+        _set(before, path, MASK if same else MASK_BEFORE)
+        _set(after, path, MASK if same else MASK_AFTER)
+    return before, after
+
+
+def _strings(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _strings(value, (*path, index))
+    elif isinstance(node, str):
+        yield path, node
+
+
+def _get(node: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        if (isinstance(node, dict) and step in node) or (isinstance(node, list) and isinstance(step, int) \
+                and step < len(node)):
+            node = node[step]
+        else:
+            return None
+    return node
+
+
+def _set(node: Any, path: tuple[Any, ...], value: str) -> None:
+    """Set ``path`` where it exists on this side (a field only the other side has stays absent)."""
+    if _get(node, path) is None:
+        return
+    for step in path[:-1]:
+        node = node[step]
+    node[path[-1]] = value
 
 
 def is_secret(obj: dict[str, Any] | None) -> bool:

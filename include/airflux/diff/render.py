@@ -12,7 +12,8 @@ from typing import Any
 
 import yaml
 
-from airflux.diff.normalize import mask_secrets, normalize
+from airflux.diff.normalize import mask_secrets, mask_values, normalize
+from airflux.redact import Redactor
 
 
 class _BlockDumper(yaml.SafeDumper):
@@ -34,9 +35,14 @@ def to_yaml(obj: dict[str, Any]) -> str:
                      allow_unicode=True, width=10_000)
 
 
-def unified_diff(live: dict[str, Any] | None, merged: dict[str, Any] | None, *, label: str) -> str:
-    """Unified diff of normalised live vs merged, Secret values masked; empty when equal."""
+def unified_diff(live: dict[str, Any] | None, merged: dict[str, Any] | None, *, label: str,
+                 redactor: Redactor | None = None) -> str:
+    """Unified diff of normalised live vs merged, Secret values masked, and the fields holding values
+    the ``redactor`` hides (read from Secrets into the render) masked too; empty when equal."""
     before, after = mask_secrets(normalize(live), normalize(merged))
+    if redactor:
+        before, after = mask_values(before, after, lambda value: redactor.scrub(value) != value)
     a = to_yaml(before).splitlines(keepends=True) if live else []
     b = to_yaml(after).splitlines(keepends=True) if merged else []
-    return "".join(difflib.unified_diff(a, b, fromfile=f"{label} (live)", tofile=f"{label} (merged)", n=3))
+    text = "".join(difflib.unified_diff(a, b, fromfile=f"{label} (live)", tofile=f"{label} (merged)", n=3))
+    return redactor.scrub(text) if redactor else text

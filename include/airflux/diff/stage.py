@@ -27,6 +27,7 @@ from airflux.kube import KubeApiError, KubeClient, ResourceInfo, parallel_map
 from airflux.model import Action, DryRunError, ObjRef
 from airflux.ownership import OWNER_LABEL, SsaPolicy, force_enabled, prunable, ssa_policy
 from airflux.prune.namespaces import namespaces_in_use
+from airflux.redact import Redactor
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class DiffOptions:
     workers: int = 8
     with_diffs: bool = True
     logger: logging.Logger | None = None
+    redactor: Redactor | None = None  # values read from Secrets into the render: masked in the diffs
 
 
 def _live_by_ref(client: KubeClient, resolved: list[Resolved], *, dag_id: str,
@@ -102,7 +104,7 @@ def _ignored_live(r: Resolved, live: dict[str, Any], *, digest: str) -> Change:
 
 
 def _compare(r: Resolved, live: dict[str, Any] | None, dry: dict[str, Any], *, digest: str,
-             manager: str, with_diffs: bool) -> Change:
+             manager: str, with_diffs: bool, redactor: Redactor | None = None) -> Change:
     if live is None:
         return Change(r.ref, Action.CREATED, r.api_version, digest=digest)
     takeover = ssa_policy(r.obj) is not SsaPolicy.MERGE and needs_takeover(live)
@@ -110,7 +112,7 @@ def _compare(r: Resolved, live: dict[str, Any] | None, dry: dict[str, Any], *, d
     if not takeover and normalize(live) == normalize(merged):
         return Change(r.ref, Action.UNCHANGED, r.api_version,
                       live_fingerprint=live_fingerprint(live), digest=digest)
-    text = unified_diff(live, merged, label=str(r.ref)) if with_diffs else ""
+    text = unified_diff(live, merged, label=str(r.ref), redactor=redactor) if with_diffs else ""
     reason = "" if text or not takeover else "takes over fields set by kubectl"
     return Change(r.ref, Action.CONFIGURED, r.api_version, diff=text, reason=reason,
                   live_fingerprint=live_fingerprint(live), digest=digest)
@@ -164,7 +166,7 @@ def diff(client: KubeClient, objects: Sequence[dict[str, Any]], *, options: Diff
             if not (e.immutable and current is not None and (options.recreate or force_enabled(r.obj))):
                 raise
             # Apply will delete and recreate it; show what the new object will hold.
-            text = unified_diff(current, r.obj, label=str(r.ref)) if options.with_diffs else ""
+            text = unified_diff(current, r.obj, label=str(r.ref), redactor=options.redactor) if options.with_diffs else ""
             return Change(r.ref, Action.CONFIGURED, r.api_version, diff=text,
                           reason="immutable field changed, will be recreated", live_fingerprint=current_fp,
                           digest=digest)
@@ -172,7 +174,8 @@ def diff(client: KubeClient, objects: Sequence[dict[str, Any]], *, options: Diff
             current = client.get(r.obj)  # exists, but not (yet) labelled as ours
             if current is not None and ssa_policy(current) is SsaPolicy.IGNORE:
                 return _ignored_live(r, current, digest=digest)
-        return _compare(r, current, dry, digest=digest, manager=manager, with_diffs=options.with_diffs)
+        return _compare(r, current, dry, digest=digest, manager=manager, with_diffs=options.with_diffs,
+                        redactor=options.redactor)
 
     changes: list[Change] = []
     # Retrying helps only when every failure was the server's trouble, not an invalid object.

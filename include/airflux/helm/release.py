@@ -25,6 +25,7 @@ from airflux.ownership import PRUNE_ANNOTATION, with_owner_label
 from airflux.paths import Layout
 from airflux.prune import PruneOptions, prune
 from airflux.reconcile import ApplySummary, apply_app, diff_app
+from airflux.redact import Redactor
 from airflux.specs.helm_types import HelmRelease, RemediationOutcome, engine_app
 from airflux.specs.types import Kustomization
 
@@ -66,7 +67,7 @@ def _record(render: HelmRender, status: str, stored: str = "") -> ReleaseRecord:
 
 def apply_release(client: KubeClient, release: HelmRelease, *, render: HelmRender, run_dir: Path, layout: Layout,
                   force: bool = False, health_interval: float = 0.5,
-                  logger: logging.Logger | None = None) -> ReleaseSummary:
+                  logger: logging.Logger | None = None, redactor: Redactor | None = None) -> ReleaseSummary:
     """Apply the change set ``diff_app`` stored for this run, with hooks, history and remediation."""
     logger = logger or log
     app = engine_app(release)
@@ -97,7 +98,7 @@ def apply_release(client: KubeClient, release: HelmRelease, *, render: HelmRende
         if new:
             append_record(client, _record(render, "failed"), dag_id=app.dag_id)
             _remediate(client, release, app, error=e, history=history, render=render, run_dir=run_dir,
-                       health_interval=health_interval, logger=logger)
+                       health_interval=health_interval, logger=logger, redactor=redactor)
         raise
     stored = ""
     if new:
@@ -110,7 +111,7 @@ def apply_release(client: KubeClient, release: HelmRelease, *, render: HelmRende
 
 def _remediate(client: KubeClient, release: HelmRelease, app: Kustomization, *, error: AirfluxError,
                history: list[ReleaseRecord], render: HelmRender, run_dir: Path, health_interval: float,
-               logger: logging.Logger) -> None:
+               logger: logging.Logger, redactor: Redactor | None = None) -> None:
     """Upgrade remediation when retries > 0: roll back to the last healthy release, or uninstall."""
     remediation = release.install_remediation if render.release.is_install else release.upgrade_remediation
     if remediation.retries <= 0:
@@ -125,7 +126,7 @@ def _remediate(client: KubeClient, release: HelmRelease, app: Kustomization, *, 
         where: dict[str, Any] = {"rendered": objects, "rendered_digest": healthy.rendered_digest,
                                  "revision": healthy.source_revision, "run_dir": back, "force": True,
                                  "logger": logger}
-        diff_app(client, app, **where)
+        diff_app(client, app, redactor=redactor, **where)
         apply_app(client, app, health_interval=health_interval, **where)
         # As ``helm rollback``: a new revision whose content is the healthy one's.
         rolled = ReleaseRecord(**{**asdict(healthy), "revision": render.release.revision + 1, "deployed_at": ""})

@@ -39,6 +39,7 @@ from airflux.reconcile.runs import (
     write_json,
 )
 from airflux.reconcile.summaries import ApplySummary, DiffSummary, HealthSummary, limited, names_by_action
+from airflux.redact import Redactor
 from airflux.specs.types import CrossRef, Kustomization
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,8 @@ def _labelled(app: Kustomization, rendered: Path) -> list[dict[str, Any]]:
 
 
 def diff_app(client: KubeClient, app: Kustomization, *, rendered: Path, rendered_digest: str, revision: str,
-             run_dir: Path, force: bool = False, logger: logging.Logger | None = None) -> DiffSummary:
+             run_dir: Path, force: bool = False, logger: logging.Logger | None = None,
+             redactor: Redactor | None = None) -> DiffSummary:
     """Dry-run the rendered set against the cluster; log it like ``flux diff``; store the change set.
 
     Raises ``DryRunFailed`` (every failing object named, nothing written) when the set cannot apply.
@@ -58,7 +60,8 @@ def diff_app(client: KubeClient, app: Kustomization, *, rendered: Path, rendered
     objects = _labelled(app, rendered)
     old = read_inventory(client, options=InventoryOptions(dag_id=app.dag_id))
     changes = diff(client, objects, options=DiffOptions(dag_id=app.dag_id, inventory=old, prune=app.prune,
-                                                        force=force, recreate=app.force, logger=logger))
+                                                        force=force, recreate=app.force, logger=logger,
+                                                        redactor=redactor))
     path = write_changes(run_dir, changes, revision=revision, rendered_digest=rendered_digest)
     return DiffSummary(dag_id=app.dag_id, revision=revision, rendered_digest=rendered_digest,
                        object_count=len(objects), counts=changes.counts(), names=_names(names_by_action(changes)),
