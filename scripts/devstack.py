@@ -5,7 +5,8 @@ Starts (and on Ctrl-C stops) everything the demo needs:
     `kubernetes_default` (AIRFLOW_CONN_KUBERNETES_DEFAULT) says which cluster to use;
   * a demo Git repository made from examples/shop, at the URL that apps/shop.yaml names;
   * `airflow standalone` (LocalExecutor on SQLite, examples off, bound to 127.0.0.1);
-then unpauses and triggers the demo DAG and prints the UI URL, the admin password and the result.
+then unpauses and follows (or triggers) the demo DAGs, the Kustomization ks.flux-system.shop and the
+HelmRelease hr.flux-system.cache, and prints the UI URL, the admin password and the results.
 Running it twice reuses the Airflow home, the cluster state and the demo repository.
 """
 
@@ -22,6 +23,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,8 @@ VAR = ROOT / "var"
 DEMO_DIR = Path("/tmp/airflux-demo")
 DEMO_REMOTE = DEMO_DIR / "shop.git"
 DEMO_DAG = "ks.flux-system.shop"
+DEMO_DAGS = (DEMO_DAG, "hr.flux-system.cache")  # apps/shop.yaml, apps/shop-cache.yaml
+LAUNCHED = datetime.now(UTC)
 BIN = Path(sys.executable).parent
 # `airflow standalone` starts the scheduler and the API server together, and a task the scheduler
 # launches before the API server listens fails its first try (then waits for retryInterval). So the
@@ -63,6 +67,11 @@ def ensure_demo_repo() -> None:
     work = DEMO_DIR / "work"
     if DEMO_REMOTE.exists():
         say(f"demo repository {DEMO_REMOTE} exists (rm -rf {DEMO_DIR} to start it again from examples/shop)")
+        listed = subprocess.run(["git", "--git-dir", str(DEMO_REMOTE), "ls-tree", "-r", "--name-only", "main"],
+                                capture_output=True, text=True, check=False).stdout.split()
+        if "charts/cache/Chart.yaml" not in listed:
+            say(f"note: that repository predates the Helm demo (charts/cache), so hr.flux-system.cache will fail; "
+                f"rm -rf {DEMO_DIR} to recreate it")
         return
     DEMO_DIR.mkdir(parents=True, exist_ok=True)
     git("init", "--bare", "--initial-branch=main", str(DEMO_REMOTE), cwd=DEMO_DIR)
@@ -218,48 +227,56 @@ def run_demo(base: str, env: dict[str, str]) -> str:
     token = http("POST", f"{base}/auth/token", body={"username": "admin", "password": password})["access_token"]
     say(f"Airflow UI: {base}  (user admin, password {password})")
 
-    def dag_listed() -> bool:
+    def dag_listed(dag_id: str) -> bool:
         errors = http("GET", f"{base}/api/v2/importErrors", token=token).get("import_errors", [])
         for err in errors:
             say(f"import error in {err.get('filename')}: {err.get('stack_trace', '').strip()[-500:]}")
         try:
-            return bool(http("GET", f"{base}/api/v2/dags/{DEMO_DAG}", token=token))
+            return bool(http("GET", f"{base}/api/v2/dags/{dag_id}", token=token))
         except urllib.error.HTTPError:
             return False
 
-    wait_for(f"DAG {DEMO_DAG} to be parsed", dag_listed, 180)
-    http("PATCH", f"{base}/api/v2/dags/{DEMO_DAG}", body={"is_paused": False}, token=token)
+    states = [follow(base, token, dag_id, listed=dag_listed) for dag_id in DEMO_DAGS]
+    return "success" if all(state == "success" for state in states) else "failed"
+
+
+def follow(base: str, token: str, dag_id: str, *, listed: Any) -> str:
+    """Unpause ``dag_id``, follow its first run (or trigger one) and print its tasks and summary."""
+    wait_for(f"DAG {dag_id} to be parsed", lambda: listed(dag_id), 180)
+    http("PATCH", f"{base}/api/v2/dags/{dag_id}", body={"is_paused": False}, token=token)
     started = time.monotonic()
     # A new app is unpaused on creation, so the scheduler may already be running its first reconcile:
     # follow that run rather than queueing a second one behind it.
-    def active_run() -> list[dict[str, Any]]:
-        runs = http("GET", f"{base}/api/v2/dags/{DEMO_DAG}/dagRuns?order_by=-run_after&limit=1", token=token)
-        return [r for r in runs.get("dag_runs", []) if r["state"] in ("queued", "running")]
+    def latest_run() -> list[dict[str, Any]]:
+        """The newest run if it is still going or was started by this `make run` (not one from before)."""
+        runs = http("GET", f"{base}/api/v2/dags/{dag_id}/dagRuns?order_by=-run_after&limit=1", token=token)
+        return [r for r in runs.get("dag_runs", []) if r["state"] in ("queued", "running")
+                or datetime.fromisoformat(r["run_after"].replace("Z", "+00:00")) >= LAUNCHED]
 
-    active: list[dict[str, Any]] = []
+    runs: list[dict[str, Any]] = []
     for _ in range(10):
-        active = active_run()
-        if active:
+        runs = latest_run()
+        if runs:
             break
         time.sleep(1)
-    if active:
-        run_id = active[0]["dag_run_id"]
-        say(f"following the scheduled run {run_id} of {DEMO_DAG}")
+    if runs:
+        run_id = runs[0]["dag_run_id"]
+        say(f"following the scheduled run {run_id} of {dag_id}")
     else:
-        run = http("POST", f"{base}/api/v2/dags/{DEMO_DAG}/dagRuns", body={"logical_date": None}, token=token)
+        run = http("POST", f"{base}/api/v2/dags/{dag_id}/dagRuns", body={"logical_date": None}, token=token)
         run_id = run["dag_run_id"]
-        say(f"triggered {DEMO_DAG} run {run_id}")
+        say(f"triggered {dag_id} run {run_id}")
 
     def finished() -> dict[str, Any] | None:
-        state = http("GET", f"{base}/api/v2/dags/{DEMO_DAG}/dagRuns/{run_id}", token=token)
+        state = http("GET", f"{base}/api/v2/dags/{dag_id}/dagRuns/{run_id}", token=token)
         return state if state["state"] in ("success", "failed") else None
 
     final = wait_for(f"run {run_id} to finish", finished, 600)
-    tis = http("GET", f"{base}/api/v2/dags/{DEMO_DAG}/dagRuns/{run_id}/taskInstances", token=token)
+    tis = http("GET", f"{base}/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances", token=token)
     for ti in sorted(tis["task_instances"], key=lambda t: t.get("start_date") or ""):
         say(f"  {ti['task_id']:<14} {ti['state']}")
     try:
-        notify = http("GET", f"{base}/api/v2/dags/{DEMO_DAG}/dagRuns/{run_id}/taskInstances/notify/xcomEntries/"
+        notify = http("GET", f"{base}/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/notify/xcomEntries/"
                       "return_value?deserialize=true", token=token)
         value = notify.get("value")
         summary = value.get("summary") if isinstance(value, dict) else None
@@ -267,8 +284,8 @@ def run_demo(base: str, env: dict[str, str]) -> str:
             say(f"  | {line}")
     except urllib.error.HTTPError as exc:
         say(f"  (no run summary: notify left no result, HTTP {exc.code})")
-    say(f"reconcile {final['state']} in {time.monotonic() - started:.1f} s "
-        f"(run {run_id}; grid: {base}/dags/{DEMO_DAG}/runs/{run_id})")
+    say(f"{dag_id}: reconcile {final['state']} in {time.monotonic() - started:.1f} s "
+        f"(run {run_id}; grid: {base}/dags/{dag_id}/runs/{run_id})")
     return str(final["state"])
 
 
@@ -301,7 +318,8 @@ def main() -> int:
             say(f"Slack: {count} message(s) recorded in {SLACK_MESSAGES} (a run that changed nothing and "
                 "is healthy sends none)")
         if kubeconfig:
-            say(f"inspect the cluster: {BIN / 'kubectl'} --kubeconfig {kubeconfig} get all -n shop")
+            say(f"inspect the cluster: {BIN / 'kubectl'} --kubeconfig {kubeconfig} get all -n shop  (the Helm "
+                "release is in -n cache)")
         say(f"try a push: cd {DEMO_DIR / 'work'} && edit overlays/demo/greeting.yaml && "
             "git commit -am 'new greeting' && git push  (the git watcher starts a run within seconds)")
         if os.environ.get("AIRFLUX_RUN_ONCE"):
