@@ -111,12 +111,18 @@ def test_every_demo_app_yields_its_dag(tmp_path, monkeypatch) -> None:
     apps = load_apps(DEMO_APPS)
     bag = dag_bag(tmp_path, DEMO_APPS, monkeypatch)
     assert bag.import_errors == {}
-    assert sorted(bag.dag_ids) == sorted(app.dag_id for app in apps.kustomizations)
+    assert sorted(bag.dag_ids) == sorted([app.dag_id for app in apps.kustomizations]
+                                         + [release.dag_id for release in apps.helm_releases])
+    assert apps.helm_releases, "the demo has a HelmRelease (apps/shop-cache.yaml)"
     for app in apps.kustomizations:
         dag = bag.dags[app.dag_id]
         assert task_chain(dag) == TASKS
         assert {"airflux", "kustomization", f"namespace:{app.meta.namespace}"} <= set(dag.tags)
         assert schedule_of(dag) == (None if app.suspend else app.interval)
+    for release in apps.helm_releases:
+        dag = bag.dags[release.dag_id]
+        assert task_chain(dag) == TASKS
+        assert {"airflux", "helmrelease", f"namespace:{release.meta.namespace}"} <= set(dag.tags)
 
 
 def test_broken_definition_is_an_import_error_naming_the_field_while_others_load(tmp_path, monkeypatch) -> None:
