@@ -320,8 +320,8 @@ def main() -> int:
         if kubeconfig:
             say(f"inspect the cluster: {BIN / 'kubectl'} --kubeconfig {kubeconfig} get all -n shop  (the Helm "
                 "release is in -n cache)")
-        say(f"try a push: cd {DEMO_DIR / 'work'} && edit overlays/demo/greeting.yaml && "
-            "git commit -am 'new greeting' && git push  (the git watcher starts a run within seconds)")
+        say(f"try a push: cd {DEMO_DIR / 'work'} && edit overlays/demo/greeting.yaml (or the chart in charts/cache) "
+            "&& git commit -am 'new greeting' && git push  (the git watcher starts a run within seconds)")
         if os.environ.get("AIRFLUX_RUN_ONCE"):
             return 0 if state == "success" else 1
         say("running; press Ctrl-C to stop every process this command started")
