@@ -217,7 +217,22 @@ class HelmApplyOperator(BaseOperator):
 
 
 class HelmNotifyOperator(NotifyOperator):
-    """The run summary of a Kustomization, followed by the release history."""
+    """The run summary of a Kustomization, followed by the release history; the Slack message names the
+    chart, its version and the release revision, as helm-controller's events do."""
+
+    def release_line(self, context: Context) -> str:
+        ti = context["ti"]
+        rendered = ti.xcom_pull(task_ids="render") or {}
+        if not isinstance(rendered, dict) or not rendered.get("chart"):
+            return ""
+        release = rendered.get("release") or {}
+        applied = ti.xcom_pull(task_ids="apply") or {}
+        revision = applied.get("release_revision") or release.get("revision")
+        app_version = f" (app {rendered['app_version']})" if rendered.get("app_version") else ""
+        action = "install" if release.get("is_install") else "upgrade"
+        if applied and not applied.get("upgraded"):
+            action = "unchanged"
+        return f"{rendered['chart']} {rendered.get('version', '')}{app_version}, revision {revision} ({action})"
 
     def execute(self, context: Context) -> dict[str, Any]:
         result = super().execute(context)

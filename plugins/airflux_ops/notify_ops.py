@@ -137,7 +137,7 @@ def _send(app: Any, facts: RunFacts, apps: AppSet) -> dict[str, Any]:
 
 
 def notify_slack(app: Any, context: Context, *, source: dict[str, Any], diff: dict[str, Any] | None,
-                 applied: dict[str, Any] | None, failure: dict[str, str] | None) -> dict[str, Any]:
+                 applied: dict[str, Any] | None, failure: dict[str, str] | None, release: str = "") -> dict[str, Any]:
     """Send this run's message to every Alert that selects the app; what happened, for the task's XCom."""
     from airflux.notify import RunFacts, commit_info
     from airflux.paths import Layout
@@ -161,6 +161,7 @@ def notify_slack(app: Any, context: Context, *, source: dict[str, Any], diff: di
             run_url=run_url(app.dag_id, str(context["run_id"])),
             commit=commit_info(repo_url=str(source.get("url") or ""), revision=revision,
                                git_cache=Layout.from_env().git_cache) if source else None,
+            release=release,
         )
         return _send(app, facts, load_apps(apps_dir_from_env(default=DEFAULT_APPS)))
     except Exception as exc:  # a notification problem never fails the run; it is recorded instead

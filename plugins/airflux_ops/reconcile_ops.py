@@ -167,9 +167,14 @@ class NotifyOperator(BaseOperator):
             (self.log.error if failure else self.log.info)("%s", line)
         from airflux_ops.notify_ops import notify_slack  # never raises: delivery problems are recorded
 
-        sent = notify_slack(self.app, context, source=source, diff=diff, applied=applied, failure=failure)
+        sent = notify_slack(self.app, context, source=source, diff=diff, applied=applied, failure=failure,
+                            release=self.release_line(context))
         return {"revision": (applied or {}).get("revision", ""), "failed": failure["task"] if failure else None,
                 "summary": text, "notifications": sent}
+
+    def release_line(self, context: Context) -> str:
+        """What the notification says about a Helm release (nothing for a Kustomization)."""
+        return ""
 
     def failure(self, context: Context) -> dict[str, str] | None:
         """The first step of this run that failed, with the error it left (if it was an engine error)."""

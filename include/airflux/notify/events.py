@@ -106,6 +106,7 @@ class RunFacts:
     duration: timedelta | None = None
     run_url: str | None = None
     commit: CommitInfo | None = None
+    release: str = ""  # a HelmRelease's chart, version and release revision ("cache 0.1.0 (app 7.4), revision 2")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -124,6 +125,7 @@ class Event:
     duration: timedelta | None = None
     run_url: str | None = None
     commit: CommitInfo | None = None
+    release: str = ""
     reminder_of: str = ""  # set on a reminder: when the error was first reported (ISO time)
     repeats: int = 0  # runs that failed the same way since it was first reported
     failed_since: str = ""  # on a recovery: when the failure was first reported
@@ -156,7 +158,8 @@ def run_event(facts: RunFacts, *, previous_revision: str | None, open_failure: b
     """
     def event(outcome: Outcome, message: str, **more: Any) -> Event:
         return Event(app=facts.app, run_id=facts.run_id, revision=facts.revision, duration=facts.duration,
-                     run_url=facts.run_url, commit=facts.commit, outcome=outcome, message=message, **more)
+                     run_url=facts.run_url, commit=facts.commit, release=facts.release, outcome=outcome,
+                     message=message, **more)
 
     summary = facts.applied or facts.diff
     counts = dict(summary.counts) if summary else {}

@@ -143,6 +143,8 @@ def render(event: Event, *, alert: Alert | None = None, secrets: tuple[str, ...]
     """The Block Kit message for ``event`` as ``alert`` wants it, with ``secrets`` masked."""
     blocks: list[Block] = [HeaderBlock(text=PlainTextObject(text=headline(event)[:150], emoji=True))]
     fields = [_revision_field(event), f"*Duration*\n{_duration(event)}"]
+    if event.release:
+        fields.insert(1, f"*Release*\n{escape(event.release)}")
     if event.commit and (event.commit.subject or event.commit.author):
         subject = escape(event.commit.subject[:200]) or "(no subject)"
         by = f" — {escape(event.commit.author)}" if event.commit.author else ""

@@ -166,6 +166,10 @@ def test_a_failed_upgrade_is_rolled_back_and_slack_is_told_from_the_typed_outcom
     assert titles[:2] == ["HelmRelease shop/shop applied", "HelmRelease shop/shop rolled back"]
     rolled = json.dumps(recorder.messages()[1]["body"])
     assert "*Rolled back to* `revision 1` *from* `revision 2`" in rolled
+    # The chart and release revision, as helm-controller's events name them.
+    installed = json.dumps(recorder.messages()[0]["body"])
+    assert "*Release*\\nshop 1.1.0 (app 2.0.0), revision 1 (install)" in installed
+    assert "*Release*\\nshop 1.1.0 (app 2.0.0), revision 2 (upgrade)" in rolled
 
 
 def test_a_suspended_repository_fetches_no_index_and_the_run_says_why(run: Any) -> None:

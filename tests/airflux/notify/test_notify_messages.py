@@ -40,6 +40,16 @@ def test_change_set_is_one_message_with_revision_counts_names_duration_and_run_l
         assert body["channel"] == "#deploys" and body["username"] == "airflux"
 
 
+def test_a_helm_release_message_names_chart_version_and_release_revision(setup: Setup) -> None:
+    setup.run(facts("run-1", applied=CHANGED, release="cache 0.2.0 (app 7.4), revision 3 (upgrade)"))
+    setup.run(facts("run-2", applied=CHANGED, revision="main@sha1:" + "f" * 40))
+
+    helm, plain = setup.bodies()
+    section = next(b for b in helm["blocks"] if b["type"] == "section" and "fields" in b)
+    assert [f["text"] for f in section["fields"]][1] == "*Release*\ncache 0.2.0 (app 7.4), revision 3 (upgrade)"
+    assert "*Release*" not in _texts(plain)  # a Kustomization has no release
+
+
 def test_noop_healthy_run_sends_nothing(setup: Setup) -> None:
     result = setup.run(facts("run-1", applied=NOOP))
 
