@@ -31,7 +31,7 @@ from airflux_ops.helm_factory import release_dags
 from airflux_ops.notify_ops import AirfluxRunNotifier
 from airflux_ops.operators import FetchSourceOperator, RenderOperator
 from airflux_ops.reconcile_ops import ApplyOperator, DiffOperator, NotifyOperator
-from airflux_triggers.dependencies import attach_app_asset
+from airflux_triggers.dependencies import attach_app_asset, wire_dependents
 from airflux_triggers.scheduling import app_schedule, lead_task
 
 log = logging.getLogger(__name__)
@@ -111,4 +111,5 @@ def app_dags(apps: AppSet) -> dict[str, DAG]:
     }
     # HelmReleases: hr.<namespace>.<name>, the same task chain (airflux_ops.helm_factory).
     dags.update(release_dags(apps, wanted=wanted, start_date=START_DATE))
+    wire_dependents(dags, apps)  # a dependency that recovers starts its dependents again
     return dags

@@ -144,6 +144,7 @@ class NotifyOperator(BaseOperator):
         super().__init__(**kwargs)
         self.app = app
         self.steps = steps
+        self.dependents: tuple[str, ...] = ()  # apps whose dependsOn names this one (set by the factory)
 
     def execute(self, context: Context) -> dict[str, Any]:
         from airflux.reconcile import ApplySummary, DiffSummary, Failure, run_summary
@@ -169,6 +170,13 @@ class NotifyOperator(BaseOperator):
 
         sent = notify_slack(self.app, context, source=source, diff=diff, applied=applied, failure=failure,
                             release=self.release_line(context))
+        if self.dependents:
+            from airflux_triggers.dependencies import wake_dependents
+
+            woken = wake_dependents(context, dag_id=self.app.dag_id, dependents=self.dependents,
+                                    failed=failure is not None)
+            if woken:
+                self.log.info("%s recovered: starting its dependents again: %s", self.app.dag_id, ", ".join(woken))
         return {"revision": (applied or {}).get("revision", ""), "failed": failure["task"] if failure else None,
                 "summary": text, "notifications": sent}
 

@@ -8,7 +8,8 @@ whether it may go. While blocked it defers (a timer in the triggerer, no worker 
 after ``spec.timeout`` it fails naming every dependency that is still not ready. Every app's ``notify``
 (a teardown, so it runs after failures too) updates ``x-airflux://app-run/<dag id>``: when a dependency's
 newest finished run failed on the very revision the app waits for, the app fails at once naming the
-dependency and its error instead of waiting out the timeout.
+dependency and its error instead of waiting out the timeout. When that dependency later has a good run
+again, its ``notify`` starts the dependents once more (``wake_dependents``), as Flux requeues them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from airflow.sdk import Asset, BaseOperator, Context
+from airflow.sdk import Asset, AssetAlias, BaseOperator, Context
 from airflow.sdk.exceptions import AirflowFailException
 
 from airflux.deps import DependencyState, blocking, failed
@@ -52,6 +53,62 @@ def attach_app_asset(dag: Any, app: Kustomization) -> None:
     for task_id, asset in (("apply", app_asset(app.dag_id)), ("notify", run_asset(app.dag_id))):
         if task_id in dag.task_dict:
             dag.task_dict[task_id].outlets = [*dag.task_dict[task_id].outlets, asset]
+
+
+def dependents_alias(dag_id: str) -> AssetAlias:
+    """The outlet through which an app's ``notify`` starts the apps that depend on it (see ``wake_dependents``)."""
+    return AssetAlias(name=f"airflux-dependents-of.{dag_id}", group=APP_ASSET_GROUP)
+
+
+def dependents_of(apps: Any) -> dict[str, tuple[str, ...]]:
+    """dag id → the dag ids of the apps whose ``spec.dependsOn`` names it (Kustomizations and HelmReleases)."""
+    found: dict[str, list[str]] = {}
+    for app in apps.kustomizations:
+        for dep in dependency_dag_ids(app):
+            found.setdefault(dep, []).append(app.dag_id)
+    for release in apps.helm_releases:
+        for dep in dependency_dag_ids(release, release.depends_on):  # type: ignore[arg-type]
+            found.setdefault(dep, []).append(release.dag_id)
+    return {dag_id: tuple(sorted(names)) for dag_id, names in found.items()}
+
+
+def wire_dependents(dags: dict[str, Any], apps: Any) -> None:
+    """Give the ``notify`` task of every app that others depend on what ``wake_dependents`` needs: its own
+    run asset as an inlet (how the previous run ended) and an alias outlet (the dependents' request assets)."""
+    for dag_id, dependents in dependents_of(apps).items():
+        notify = dags[dag_id].task_dict.get("notify") if dag_id in dags else None
+        if notify is None:
+            continue
+        notify.inlets = [*notify.inlets, run_asset(dag_id)]
+        notify.outlets = [*notify.outlets, dependents_alias(dag_id)]
+        notify.dependents = dependents
+
+
+def wake_dependents(context: Context, *, dag_id: str, dependents: Iterable[str], failed: bool) -> list[str]:
+    """After a run that succeeded where the app's previous run failed, start every dependent again.
+
+    A dependent whose ``wait_for_dependencies`` gave up because this app failed is not retried by
+    Airflow; under Flux it would be requeued until its dependency is ready. Here the app's recovery
+    records an event on each dependent's request asset (``x-airflux://reconcile/<dag id>``, which its
+    schedule includes), so it runs again now. Returns the dag ids woken.
+    """
+    from airflux_triggers.scheduling import request_asset
+
+    dependents = list(dependents)
+    if failed or not dependents:
+        return []
+    events = _events(context, run_asset(dag_id))
+    if not events:
+        return []
+    previous = max(events, key=lambda event: event.timestamp)
+    ended = context["ti"].xcom_pull(dag_id=previous.source_dag_id, run_id=previous.source_run_id,
+                                    task_ids="notify", map_indexes=-1) or {}
+    if not (isinstance(ended, dict) and ended.get("failed")):
+        return []
+    alias = dependents_alias(dag_id)
+    for dependent in dependents:
+        context["outlet_events"][alias].add(request_asset(dependent), extra={"woken_by": dag_id})
+    return dependents
 
 
 def _events(context: Context, asset: Asset) -> list[Any]:

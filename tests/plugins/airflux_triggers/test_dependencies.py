@@ -99,7 +99,8 @@ def test_dependent_dag_waits_first_and_dependency_apply_announces_itself(dags) -
     assert wait.downstream_task_ids == {"fetch_source"}
     assert [a.uri for a in wait.inlets] == ["x-airflux://app/ks.apps.db", "x-airflux://app-run/ks.apps.db"]
     assert [a.uri for a in db.get_task("apply").outlets] == ["x-airflux://app/ks.apps.db"]
-    assert [a.uri for a in db.get_task("notify").outlets] == ["x-airflux://app-run/ks.apps.db"]
+    assert [getattr(a, "uri", a.name) for a in db.get_task("notify").outlets] == [
+        "x-airflux://app-run/ks.apps.db", "airflux-dependents-of.ks.apps.db"]
     assert "wait_for_dependencies" not in db.task_dict
 
 
@@ -155,3 +156,45 @@ def test_timeout_message_names_the_dependency_last_failure(dags) -> None:
     with pytest.raises(AirflowFailException, match=r"ks.apps.db has not applied anything yet \(its newest run failed "
                                                    r"at an unknown revision: \[fetch_source\] cannot reach"):
         wait.recheck(history.context(REV), started=time.time() - 121)
+
+
+def test_the_dependency_notify_is_wired_to_start_its_dependents(dags) -> None:
+    from airflux_triggers.dependencies import dependents_alias
+
+    notify = dags["ks.apps.db"].task_dict["notify"]
+    assert notify.dependents == ("ks.apps.web",)
+    assert dependents_alias("ks.apps.db") in notify.outlets and run_asset("ks.apps.db") in notify.inlets
+    assert dags["ks.apps.web"].task_dict["notify"].dependents == ()
+
+
+def _wake(history: RunHistory, *, failed: bool) -> tuple[list[str], list[Any]]:
+    from airflow.sdk.execution_time.context import OutletEventAccessors
+
+    from airflux_triggers.dependencies import dependents_alias, wake_dependents
+
+    outlets = OutletEventAccessors()
+    context = {**history.context(REV), "outlet_events": outlets}
+    woken = wake_dependents(context, dag_id="ks.apps.db", dependents=("ks.apps.web",), failed=failed)
+    return woken, list(outlets[dependents_alias("ks.apps.db")].asset_alias_events)
+
+
+def test_a_dependency_that_recovers_starts_its_dependents_again() -> None:
+    """Under Flux a dependent is requeued until its dependency is ready; here the dependency's first good
+    run after a failed one records an event on each dependent's request asset (which schedules it)."""
+    history = RunHistory()
+    history.ended("ks.apps.db", "run-1", REV, 1, failed="apply", error="[apply] boom")
+    woken, events = _wake(history, failed=False)
+    assert woken == ["ks.apps.web"]
+    (event,) = events
+    assert event.dest_asset_key.uri == "x-airflux://reconcile/ks.apps.web"
+    assert event.extra == {"woken_by": "ks.apps.db"}
+
+
+def test_no_dependent_is_started_after_a_run_that_failed_or_followed_a_good_one() -> None:
+    failed_before = RunHistory()
+    failed_before.ended("ks.apps.db", "run-1", REV, 1, failed="apply", error="[apply] boom")
+    assert _wake(failed_before, failed=True) == ([], [])  # still failing
+    good_before = RunHistory()
+    good_before.ended("ks.apps.db", "run-1", REV, 1)
+    assert _wake(good_before, failed=False) == ([], [])  # nothing was waiting on a failure
+    assert _wake(RunHistory(), failed=False) == ([], [])  # the first run ever
