@@ -15,7 +15,6 @@ is also masked line by line (a diff shows it one line at a time).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,16 +95,6 @@ def scrub_error(exc: AirfluxError, redactor: Redactor) -> None:
     if redactor:
         exc.message = redactor.scrub(exc.message)
         exc.args = (exc.message,)
-
-
-@contextmanager
-def scrubbed_errors(redactor: Redactor) -> Iterator[None]:
-    """Engine errors raised inside leave with their message scrubbed."""
-    try:
-        yield
-    except AirfluxError as exc:
-        scrub_error(exc, redactor)
-        raise
 
 
 def substitution_secrets(refs: Iterable[Any], *, read: Reader) -> Redactor:

@@ -9,6 +9,7 @@ As in ``operators``, engine imports happen inside ``execute`` (the DAG processor
 from __future__ import annotations
 
 import dataclasses
+import functools
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -146,13 +147,15 @@ class HelmRenderOperator(BaseOperator):
         with engine_errors(context) as errors:
             client = kube_client()
             try:
-                errors.redactor = secret_redactor(client, release=self.release)
+                # One reader (each object read once) for the Secret values to hide and for the values.
+                read = functools.cache(kube_values_reader(client.api_client, namespace=self.release.meta.namespace))
+                errors.redactor = secret_redactor(client, release=self.release, read=read)
                 with kubeconfig_for(client, scratch=layout.root / "tmp") as kubeconfig:
                     render = render_release(
                         self.release, chart_path=Path(fetched["path"]), chart_digest=fetched["chart_digest"],
                         source_revision=fetched["revision"], layout=layout,
                         history=read_history(client, dag_id=self.release.dag_id),
-                        read_values=kube_values_reader(client.api_client, namespace=self.release.meta.namespace),
+                        read_values=read,
                         capabilities=cluster_capabilities(client), kubeconfig=kubeconfig,
                         is_namespaced=namespaced_by(client))
             finally:

@@ -9,6 +9,7 @@ engine function and returns a small summary for XCom. Engine errors that retryin
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -125,11 +126,13 @@ class RenderOperator(BaseOperator):
         if not source:
             raise AirflowFailException(f"no source artifact: task {self.source_task_id} returned nothing")
         wants_cluster = self.app.post_build is not None and bool(self.app.post_build.substitute_from)
-        redactor = Redactor()
+        redactor, read = Redactor(), None
         with engine_errors(context):
             client = kube_client() if wants_cluster else None
             if client is not None:
-                redactor = secret_redactor(client, app=self.app)
+                # One reader (each object read once) for the Secret values to hide and for the render.
+                read = functools.cache(kube_reader(client.api_client, namespace=self.app.meta.namespace))
+                redactor = secret_redactor(client, app=self.app, read=read)
         try:
             with engine_errors(context) as errors:
                 errors.redactor = redactor
@@ -138,8 +141,7 @@ class RenderOperator(BaseOperator):
                     artifact_dir=Path(source["path"]),
                     artifact_digest=source["digest"],
                     layout=Layout.from_env(),
-                    substitute_from=(kube_reader(client.api_client, namespace=self.app.meta.namespace)
-                                     if client else None),
+                    substitute_from=read,
                 )
         finally:
             if client is not None:

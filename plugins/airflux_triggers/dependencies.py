@@ -23,7 +23,7 @@ from airflow.sdk import Asset, AssetAlias, BaseOperator, Context
 from airflow.sdk.exceptions import AirflowFailException
 
 from airflux.deps import DependencyState, blocking, failed
-from airflux.specs.helm_types import HelmRepository
+from airflux.specs.helm_types import HelmRepository, engine_app
 from airflux.specs.types import CrossRef, GitRepository, Kustomization
 from airflux_triggers.settings import poll_settings
 
@@ -67,7 +67,7 @@ def dependents_of(apps: Any) -> dict[str, tuple[str, ...]]:
         for dep in dependency_dag_ids(app):
             found.setdefault(dep, []).append(app.dag_id)
     for release in apps.helm_releases:
-        for dep in dependency_dag_ids(release, release.depends_on):  # type: ignore[arg-type]
+        for dep in dependency_dag_ids(engine_app(release), release.depends_on):
             found.setdefault(dep, []).append(release.dag_id)
     return {dag_id: tuple(sorted(names)) for dag_id, names in found.items()}
 

@@ -8,7 +8,7 @@ import pytest
 
 from airflux.diff.render import unified_diff
 from airflux.model import RenderError
-from airflux.redact import Redactor, redacting, scrubbed_errors, substitution_secrets, values_secrets
+from airflux.redact import Redactor, redacting, scrub_error, substitution_secrets, values_secrets
 from airflux.specs.helm_types import ValuesReference
 from airflux.specs.types import SubstituteFrom
 
@@ -45,8 +45,12 @@ def test_a_value_containing_another_is_hidden_whole() -> None:
 
 def test_errors_leave_scrubbed() -> None:
     redactor = Redactor.of(["pa55-word-1"])
-    with pytest.raises(RenderError) as caught, scrubbed_errors(redactor):
-        raise RenderError('Invalid value: "pa55-word-1"', obj="ConfigMap/shop/db")
+    with pytest.raises(RenderError) as caught:
+        try:
+            raise RenderError('Invalid value: "pa55-word-1"', obj="ConfigMap/shop/db")
+        except RenderError as exc:
+            scrub_error(exc, redactor)
+            raise
     assert "pa55-word-1" not in str(caught.value) and 'Invalid value: "***"' in str(caught.value)
 
 

@@ -130,7 +130,7 @@ def split(manifests: dict[str, str], *, namespace: str, test_enable: bool,
     objects: list[Doc] = []
     hooks: list[Hook] = []
     for template, doc in parsed:
-        _default_namespace(doc, namespace, namespaced if scopes else is_namespaced)
+        _default_namespace(doc, namespace, namespaced)
         hook = _hook(doc.obj, template)
         if hook is None:
             objects.append(doc)

@@ -40,7 +40,7 @@ def fetch_oci_chart(repo: HelmRepository, *, chart: str, version: str, layout: L
     ref = f"{repo.url.rstrip('/')}/{chart}"
     record = helm_dir(layout) / "oci" / f"{hashlib.sha256(f'{ref} {version}'.encode()).hexdigest()[:24]}.json"
     if repo.suspend:
-        return _last_pull(repo, record, ref=ref, layout=layout)
+        return _last_pull(repo, record, chart=chart, ref=ref, layout=layout)
     host = urlsplit(repo.url).netloc
     plain = urlsplit(repo.url).hostname in LOCAL_HOSTS
     with tempfile.TemporaryDirectory(prefix="airflux-oci-") as tmp:
@@ -77,7 +77,7 @@ def fetch_oci_chart(repo: HelmRepository, *, chart: str, version: str, layout: L
                          path=stored, digest=digest, downloaded=downloaded)
 
 
-def _last_pull(repo: HelmRepository, record: Path, *, ref: str, layout: Layout) -> ChartArtifact:
+def _last_pull(repo: HelmRepository, record: Path, *, chart: str, ref: str, layout: Layout) -> ChartArtifact:
     """The chart recorded at the last pull for this chart and range, without asking the registry."""
     from airflux.helm.repository import ChartArtifact, ChartVersion, helm_dir
 
@@ -94,8 +94,7 @@ def _last_pull(repo: HelmRepository, record: Path, *, ref: str, layout: Layout) 
     when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(pulled))
     note = (f"{repo.ident} is suspended: the registry is not asked, {ref} {version} pulled at {when} is used "
             f"(newer tags are not seen until it is resumed)")
-    return ChartArtifact(chart=ChartVersion(name=ref.rsplit("/", 1)[1], version=version, app_version="",
-                                            digest=digest, url=ref),
+    return ChartArtifact(chart=ChartVersion(name=chart, version=version, app_version="", digest=digest, url=ref),
                          path=stored, digest=digest, downloaded=False, note=note)
 
 

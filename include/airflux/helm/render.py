@@ -181,15 +181,17 @@ def render_release(
             asked[f"{api_version} {kind}"] = answer = is_namespaced(api_version, kind)
             return answer
 
+        policy = release.install_crds if facts.is_install else release.upgrade_crds
+        chart_crds = crd_docs(crds, policy=policy)  # parsed once: their scopes, then the set
         parts = split(manifests, namespace=release.target_namespace, test_enable=release.test_enable,
-                      is_namespaced=recorded, chart_crds=_crd_objects(crds))
+                      is_namespaced=recorded,
+                      chart_crds=[d.obj for d in chart_crds] if policy != "Skip" else _crd_objects(crds))
         docs = parts.objects
         if release.post_renderers:
             docs = post_render(docs, release.post_renderers, scratch=layout.root / "tmp",
                                timeout=release.timeout.total_seconds())
         mark(docs, name=release.meta.name, namespace=release.meta.namespace)
-        policy = release.install_crds if facts.is_install else release.upgrade_crds
-        docs = crd_docs(crds, policy=policy) + docs
+        docs = chart_crds + docs
         if release.create_namespace:
             docs = [namespace_doc(release.target_namespace), *docs]
         settle(docs)
@@ -205,7 +207,8 @@ def render_release(
 
 
 def _crd_objects(crds: list[dict[str, str]]) -> list[Any]:
-    """The chart's ``crds/`` files as objects (unreadable ones are left to ``crd_docs`` to report)."""
+    """The chart's ``crds/`` files as objects when the policy skips them (so ``crd_docs`` did not parse
+    them); an unreadable one only loses its scope, as a skipped file is never an error."""
     found: list[Any] = []
     for crd in crds:
         try:

@@ -107,23 +107,8 @@ def values_digest(values: dict[str, Any]) -> str:
 
 
 def kube_values_reader(api_client: Any, *, namespace: str) -> ValuesReader:
-    """A ``ValuesReader`` over a ``kubernetes.client.ApiClient`` (Secret values base64-decoded)."""
-    import base64
+    """A ``ValuesReader`` over a ``kubernetes.client.ApiClient``: the same ConfigMap/Secret reader as
+    ``postBuild.substituteFrom`` uses (Secret values base64-decoded, a missing object is None)."""
+    from airflux.render.cluster_vars import kube_reader
 
-    from kubernetes import client
-    from kubernetes.client.exceptions import ApiException
-
-    core = client.CoreV1Api(api_client)
-
-    def read(ref: ValuesReference) -> dict[str, str] | None:
-        try:
-            if ref.kind == "Secret":
-                secret = core.read_namespaced_secret(ref.name, namespace)
-                return {k: base64.b64decode(v).decode("utf-8") for k, v in (secret.data or {}).items()}
-            return dict(core.read_namespaced_config_map(ref.name, namespace).data or {})
-        except ApiException as e:
-            if e.status == 404:
-                return None
-            raise
-
-    return read
+    return kube_reader(api_client, namespace=namespace)

@@ -12,17 +12,16 @@ import base64
 from collections.abc import Callable
 from typing import Any
 
-from airflux.specs.types import SubstituteFrom
 
-
-def kube_reader(api_client: Any, *, namespace: str) -> Callable[[SubstituteFrom], dict[str, str] | None]:
-    """A ``substitute_from`` reader over a ``kubernetes.client.ApiClient``."""
+def kube_reader(api_client: Any, *, namespace: str) -> Callable[[Any], dict[str, str] | None]:
+    """A ``substitute_from`` reader over a ``kubernetes.client.ApiClient``; it takes any reference with a
+    ``kind`` (ConfigMap or Secret) and a ``name``, so HelmRelease ``valuesFrom`` reads through it too."""
     from kubernetes import client
     from kubernetes.client.exceptions import ApiException
 
     core = client.CoreV1Api(api_client)
 
-    def read(ref: SubstituteFrom) -> dict[str, str] | None:
+    def read(ref: Any) -> dict[str, str] | None:
         try:
             if ref.kind == "Secret":
                 secret = core.read_namespaced_secret(ref.name, namespace)
