@@ -126,6 +126,12 @@ class WaitForDependencies(BaseOperator):
     def __init__(self, *, app: Kustomization, source: GitRepository | HelmRepository,
                  depends_on: Iterable[CrossRef] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("task_id", TASK_ID)
+        # Airflow 3.3 can fail a deferred task that resumed before the scheduler drained the executor's
+        # event for the deferring process ("state changed externally"; apache/airflow#72716, a fix is
+        # open). This task only looks, so a retry is always safe; its own verdicts (a failed dependency,
+        # the timeout) raise AirflowFailException, which is never retried.
+        kwargs.setdefault("retries", 2)
+        kwargs.setdefault("retry_delay", timedelta(seconds=2))
         self.dependencies = dependency_dag_ids(app, depends_on)
         super().__init__(inlets=[asset for dag_id in self.dependencies
                                  for asset in (app_asset(dag_id), run_asset(dag_id))], **kwargs)

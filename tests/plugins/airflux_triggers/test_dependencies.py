@@ -198,3 +198,10 @@ def test_no_dependent_is_started_after_a_run_that_failed_or_followed_a_good_one(
     good_before.ended("ks.apps.db", "run-1", REV, 1)
     assert _wake(good_before, failed=False) == ([], [])  # nothing was waiting on a failure
     assert _wake(RunHistory(), failed=False) == ([], [])  # the first run ever
+
+
+def test_the_wait_is_retried_on_airflow_s_own_failures_only(dags) -> None:
+    """Its verdicts raise AirflowFailException (never retried); retries cover Airflow failing a resumed
+    deferral by a race (apache/airflow#72716), which this looking-only task survives by running again."""
+    wait = dags["ks.apps.web"].get_task("wait_for_dependencies")
+    assert wait.retries == 2 and dags["ks.apps.web"].get_task("fetch_source").retries == 0
